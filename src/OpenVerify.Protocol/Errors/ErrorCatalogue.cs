@@ -1,0 +1,65 @@
+namespace OpenVerify.Protocol.Errors;
+
+/// <summary>
+/// Every error the server answers with, in one place: Twilio code, HTTP status and message
+/// (service-behaviour.md §5 for the 60xxx codes; Twilio's 20xxx codes for transport-level errors).
+/// </summary>
+public static class ErrorCatalogue
+{
+    /// <summary>20003: missing or wrong credentials (401).</summary>
+    public static VerifyError Unauthorized(string detail = "Authenticate") => new(20003, 401, detail);
+
+    /// <summary>20403: authenticated, but not allowed to do this (403).</summary>
+    public static VerifyError Forbidden(string detail) => new(20403, 403, detail);
+
+    /// <summary>20404: no such resource for this caller (404).</summary>
+    public static VerifyError NotFound(string path) => new(20404, 404, $"The requested resource {path} was not found");
+
+    /// <summary>20400-class: a body that cannot be read as a form (400).</summary>
+    public static VerifyError MalformedBody(string detail) => new(20001, 400, detail);
+
+    /// <summary>20413: request body over the size limit (413).</summary>
+    public static VerifyError BodyTooLarge(long limit) => new(20413, 413, $"Request body is larger than {limit} bytes");
+
+    /// <summary>20429: too many requests (429).</summary>
+    public static VerifyError TooManyRequests() => new(20429, 429, "Too many requests");
+
+    /// <summary>20001: a required parameter is missing (400).</summary>
+    public static VerifyError MissingParameter(string name) => new(20001, 400, $"Missing required parameter {name} in the post body");
+
+    /// <summary>60200: a parameter has an invalid value (400).</summary>
+    public static VerifyError InvalidParameter(string name, string why) => new(60200, 400, $"Invalid parameter {name}: {why}");
+
+    /// <summary>60311: factor verification failed (403).</summary>
+    public static VerifyError FactorVerificationFailed() => new(60311, 403, "Factor verification failed: the AuthPayload signature is invalid");
+
+    /// <summary>60315: too many push factors on one entity (400).</summary>
+    public static VerifyError TooManyFactors(int max) => new(60315, 400, $"Reached the maximum of {max} push factors for this entity");
+
+    /// <summary>60318: the factor is not verified yet (403).</summary>
+    public static VerifyError FactorNotVerified() => new(60318, 403, "The factor is not verified");
+
+    /// <summary>60322: the challenge was already answered (403).</summary>
+    public static VerifyError ChallengeAlreadyResponded() => new(60322, 403, "The challenge has already been responded to");
+
+    /// <summary>60323: the challenge expired (403).</summary>
+    public static VerifyError ChallengeExpired() => new(60323, 403, "The challenge has expired");
+
+    /// <summary>60324: the device's approval signature does not verify (403).</summary>
+    public static VerifyError ChallengeVerificationFailed(string why) => new(60324, 403, "Challenge verification failed: " + why);
+
+    /// <summary>60364: malformed challenge SID (400).</summary>
+    public static VerifyError InvalidChallengeSid() => new(60364, 400, "The challenge SID is invalid or missing");
+
+    /// <summary>60368: challenge details invalid (400).</summary>
+    public static VerifyError InvalidChallengeDetails(string why) => new(60368, 400, "Invalid challenge details: " + why);
+
+    /// <summary>60384: an expiration date in the past (400).</summary>
+    public static VerifyError InvalidChallengeTimeout(string why) => new(60384, 400, "Invalid challenge timeout: " + why);
+
+    /// <summary>60391: no such challenge under this service and identity (404).</summary>
+    public static VerifyError ChallengeNotFound() => new(60391, 404, "Challenge not found");
+
+    /// <summary>60317: the challenge is not pending, so nothing can be re-sent (403).</summary>
+    public static VerifyError ChallengeNotPending() => new(60317, 403, "Notifications can only be sent for pending challenges");
+}
