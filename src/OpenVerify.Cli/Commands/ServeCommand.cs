@@ -1,0 +1,75 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Hosting;
+using OpenVerify.Server.Storage;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace OpenVerify.Cli.Commands;
+
+/// <summary><c>openverify serve</c>: runs the API server.</summary>
+public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
+{
+    /// <summary>Server options (ARCHITECTURE.md "Interfaces others depend on").</summary>
+    public sealed class Settings : StorageSettings
+    {
+        /// <summary>Listen URLs.</summary>
+        [CommandOption("--urls <URLS>")]
+        [Description("Listen URLs (default http://127.0.0.1:5000)")]
+        public string? Urls { get; init; }
+
+        /// <summary>Public base URL for absolute links.</summary>
+        [CommandOption("--public-url <URL>")]
+        [Description("Base of absolute URLs in responses (default: the request's host)")]
+        public string? PublicUrl { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = context.Remaining.Raw.ToArray() });
+        builder.Configuration.AddInMemoryCollection(settings.ToConfiguration());
+        if (settings.PublicUrl is not null)
+        {
+            builder.Configuration["OpenVerify:PublicUrl"] = settings.PublicUrl;
+        }
+
+        builder.WebHost.UseUrls(settings.Urls ?? builder.Configuration["urls"] ?? "http://127.0.0.1:5000");
+        builder.Services.AddOpenVerify(builder.Configuration);
+        var app = builder.Build();
+        app.MapOpenVerify();
+
+        // Storage and the bootstrap account are ready before the first request can arrive.
+        await app.Services.GetRequiredService<IDatabase>().MigrateAsync(cancellationToken);
+        await BootstrapAccountAsync(app.Services.GetRequiredService<AccountBootstrap>(), app.Services.GetRequiredService<IAccountStore>(), cancellationToken);
+        await app.StartAsync(cancellationToken);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+
+    private static async Task BootstrapAccountAsync(AccountBootstrap bootstrap, IAccountStore accounts, CancellationToken cancellationToken)
+    {
+        var sid = Environment.GetEnvironmentVariable("OPENVERIFY_ACCOUNT_SID");
+        var token = Environment.GetEnvironmentVariable("OPENVERIFY_AUTH_TOKEN");
+        if (!string.IsNullOrEmpty(sid) && !string.IsNullOrEmpty(token))
+        {
+            await bootstrap.EnsureAsync(sid, token, cancellationToken);
+            return;
+        }
+
+        if (await accounts.CountAsync(cancellationToken) == 0)
+        {
+            var account = await bootstrap.CreateAsync("default", cancellationToken);
+            // Printed once, on the first start only; it is not written to any log.
+            AnsiConsole.MarkupLine("[bold]First start: created account[/]");
+            AnsiConsole.MarkupLine($"  Account SID: [green]{account.Sid}[/]");
+            AnsiConsole.MarkupLine($"  Auth token:  [green]{account.AuthToken}[/]");
+            AnsiConsole.MarkupLine("Keep the auth token; it is not shown again. Use it as HTTP Basic password with the SID as user.");
+        }
+    }
+}

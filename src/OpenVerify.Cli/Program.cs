@@ -1,0 +1,20 @@
+using OpenVerify.Cli.Commands;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("openverify");
+    config.AddCommand<ServeCommand>("serve").WithDescription("Run the Verify API server");
+    config.AddBranch("accounts", accounts =>
+    {
+        accounts.SetDescription("Manage accounts");
+        accounts.AddCommand<AccountsCreateCommand>("create").WithDescription("Create an account and print its SID and auth token");
+    });
+    config.AddBranch("keys", keys =>
+    {
+        keys.SetDescription("Manage API keys");
+        keys.AddCommand<KeysCreateCommand>("create").WithDescription("Create an API key (SK…) for an account");
+    });
+});
+return await app.RunAsync(args);

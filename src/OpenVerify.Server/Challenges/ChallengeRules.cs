@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpenVerify.Protocol.Errors;
+using OpenVerify.Protocol.Signing;
+using OpenVerify.Protocol.Wire;
+using OpenVerify.Server.Http;
+
+namespace OpenVerify.Server.Challenges;
+
+/// <summary>
+/// The challenge state machine: pending → approved | denied (by the device's signature) or
+/// expired (by time). And the approval check of device-protocol.md §4.
+/// </summary>
+public static class ChallengeRules
+{
+    /// <summary>
+    /// Fields the device signs back. They never change while the challenge is pending; <c>sid</c>
+    /// binds the approval to this challenge, so it cannot be replayed on another.
+    /// </summary>
+    public const string SignatureFields = "sid,factor_sid,date_created,expiration_date,details,hidden_details";
+
+    private static readonly string[] SignedFieldNames = SignatureFields.Split(',');
+
+    /// <summary>The status as seen at <paramref name="now"/>: pending past expiry reads expired.</summary>
+    public static string StatusAt(Challenge challenge, long now) =>
+        challenge.Status == ChallengeStatuses.Pending && challenge.ExpirationDate <= now ? ChallengeStatuses.Expired : challenge.Status;
+
+    /// <summary>Raises 60323 for an expired challenge and 60322 for an answered one.</summary>
+    public static void RequirePending(Challenge challenge, long now)
+    {
+        switch (StatusAt(challenge, now))
+        {
+            case ChallengeStatuses.Pending:
+                return;
+            case ChallengeStatuses.Expired:
+                throw ErrorCatalogue.ChallengeExpired();
+            default:
+                throw ErrorCatalogue.ChallengeAlreadyResponded();
+        }
+    }
+
+    /// <summary>
+    /// Checks a push AuthPayload: an ES256 JWS signed by the factor's key whose payload repeats every
+    /// signature field with the value the server shows (compared as parsed JSON, so key order,
+    /// whitespace and <c>\/</c> escapes do not matter) and asks for approved or denied.
+    /// Returns the requested status; raises 60324 otherwise.
+    /// </summary>
+    public static string CheckApproval(string authPayload, string publicKey, ChallengeResource shown)
+    {
+        if (!CompactJws.TryParse(authPayload, out var jws))
+        {
+            throw ErrorCatalogue.ChallengeVerificationFailed("AuthPayload is not a compact JWS");
+        }
+
+        using (jws)
+        {
+            if (!P256PublicKey.TryImport(publicKey, out var key))
+            {
+                throw ErrorCatalogue.ChallengeVerificationFailed("the factor has no usable key");
+            }
+
+            using (key)
+            {
+                if (!jws.VerifyEs256(key))
+                {
+                    throw ErrorCatalogue.ChallengeVerificationFailed("the signature does not verify with the factor's key");
+                }
+            }
+
+            var payload = JsonNode.Parse(jws.Payload.RootElement.GetRawText())!.AsObject();
+            var expected = JsonSerializer.SerializeToNode(shown, VerifyJson.Options)!.AsObject();
+            foreach (var name in SignedFieldNames)
+            {
+                if (!payload.TryGetPropertyValue(name, out var signed) || !JsonNode.DeepEquals(signed, expected[name]))
+                {
+                    throw ErrorCatalogue.ChallengeVerificationFailed($"the signed {name} does not match the challenge");
+                }
+            }
+
+            var status = payload["status"] is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
+            return status is ChallengeStatuses.Approved or ChallengeStatuses.Denied
+                ? status
+                : throw ErrorCatalogue.ChallengeVerificationFailed("the signed status must be approved or denied");
+        }
+    }
+}

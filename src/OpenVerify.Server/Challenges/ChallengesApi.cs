@@ -1,0 +1,202 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using OpenVerify.Protocol.Errors;
+using OpenVerify.Protocol.Sids;
+using OpenVerify.Protocol.Wire;
+using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Auth;
+using OpenVerify.Server.Factors;
+using OpenVerify.Server.Hosting;
+using OpenVerify.Server.Http;
+using OpenVerify.Server.Services;
+
+namespace OpenVerify.Server.Challenges;
+
+/// <summary><c>…/Entities/{Identity}/Challenges</c>: CreateChallenge, ListChallenge, FetchChallenge, UpdateChallenge.</summary>
+public static class ChallengesApi
+{
+    /// <summary>Maps the Challenge operations.</summary>
+    public static void MapChallengesApi(this RouteGroupBuilder v2)
+    {
+        var group = v2.MapGroup("/Services/{serviceSid}/Entities/{identity}/Challenges");
+        group.MapPost("", CreateChallenge);
+        group.MapGet("", ListChallenge);
+        group.MapGet("/{sid}", FetchChallenge);
+        group.MapPost("/{sid}", UpdateChallenge);
+    }
+
+    /// <summary>POST …/Challenges: a backend asks the user's device to approve something.</summary>
+    public static async Task<Created<ChallengeResource>> CreateChallenge(
+        Caller caller, string serviceSid, string identity, VerifyForm form, IServiceStore services, IFactorStore factors,
+        IChallengeStore challenges, IOptions<OpenVerifyOptions> options, TimeProvider clock, HttpContext http)
+    {
+        Access.RequireAccount(caller);
+        var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
+        var factorSid = form.Sid("FactorSid", SidPrefix.Factor) ?? throw ErrorCatalogue.MissingParameter("FactorSid");
+        var factor = await factors.FindAsync(service.Sid, identity, factorSid, http.RequestAborted)
+            ?? throw ErrorCatalogue.NotFound(VerifyUrls.Entity("", service.Sid, identity) + "/Factors/" + factorSid);
+        if (factor.Status != FactorStatuses.Verified)
+        {
+            throw ErrorCatalogue.FactorNotVerified();
+        }
+
+        var now = clock.GetUtcNow();
+        var challenge = new Challenge
+        {
+            Sid = Sid.New(SidPrefix.Challenge),
+            AccountSid = factor.AccountSid,
+            ServiceSid = factor.ServiceSid,
+            EntitySid = factor.EntitySid,
+            Identity = factor.Identity,
+            FactorSid = factor.Sid,
+            FactorType = factor.FactorType,
+            Status = ChallengeStatuses.Pending,
+            RespondedReason = "none",
+            IncludeDate = service.Settings.PushIncludeDate,
+            DateCreated = now.ToUnixTimeSeconds(),
+            DateUpdated = now.ToUnixTimeSeconds(),
+            ExpirationDate = ExpirationOf(form, now, options.Value).ToUnixTimeSeconds(),
+        };
+        ChallengeForms.ReadDetails(form, challenge);
+        await challenges.AddAsync(challenge, http.RequestAborted);
+        var resource = ChallengeResource.From(challenge, challenge.DateCreated, VerifyUrls.Base(http));
+        return TypedResults.Created(resource.Url, resource);
+    }
+
+    /// <summary>GET …/Challenges: a backend, or a device for its own factor's challenges.</summary>
+    public static async Task<Ok<Dictionary<string, object?>>> ListChallenge(
+        Caller caller, string serviceSid, string identity, VerifyForm query, IServiceStore services, IChallengeStore challenges, TimeProvider clock, HttpContext http)
+    {
+        var service = await ServiceForAsync(caller, serviceSid, identity, services, http);
+        var factorSid = query.Sid("FactorSid", SidPrefix.Factor);
+        if (caller is DeviceCaller device)
+        {
+            factorSid ??= device.Factor.Sid;
+            if (factorSid != device.Factor.Sid)
+            {
+                throw ErrorCatalogue.Unauthorized("A device may only list its own factor's challenges");
+            }
+        }
+
+        var status = query.OneOf("Status", ChallengeStatuses.Pending, ChallengeStatuses.Expired, ChallengeStatuses.Approved, ChallengeStatuses.Denied);
+        var order = query.OneOf("Order", "asc", "desc") ?? "asc";
+        var page = PageRequest.From(query);
+        var pageQuery = page.ToQuery(order == "desc");
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var rows = await challenges.ListAsync(service.Sid, identity, factorSid, status, now, pageQuery, http.RequestAborted);
+        var root = VerifyUrls.Base(http);
+        var filters = new KeyValuePair<string, string?>[] { new("FactorSid", query.Get("FactorSid")), new("Status", status), new("Order", query.Get("Order")) };
+        return TypedResults.Ok(ListEnvelope.Build("challenges", ListEnvelope.CollectionUrl(http), page, pageQuery.Slice(rows), c => c.Id, c => ChallengeResource.From(c, now, root), filters));
+    }
+
+    /// <summary>
+    /// GET …/Challenges/{sid}. A pending challenge carries <c>Twilio-Verify-Signature-Fields</c>:
+    /// without it the SDKs cannot answer (device-protocol.md §4).
+    /// </summary>
+    public static async Task<Ok<ChallengeResource>> FetchChallenge(
+        Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IChallengeStore challenges, TimeProvider clock, HttpContext http)
+    {
+        var challenge = await FindAsync(caller, serviceSid, identity, sid, services, challenges, http);
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var resource = ChallengeResource.From(challenge, now, VerifyUrls.Base(http));
+        if (resource.Status == ChallengeStatuses.Pending)
+        {
+            http.Response.Headers[VerifyHeaders.SignatureFields] = ChallengeRules.SignatureFields;
+        }
+
+        return TypedResults.Ok(resource);
+    }
+
+    /// <summary>POST …/Challenges/{sid}: the device approves or denies with a signed AuthPayload.</summary>
+    public static async Task<IResult> UpdateChallenge(
+        Caller caller, string serviceSid, string identity, string sid, VerifyForm form, IServiceStore services, IFactorStore factors,
+        IChallengeStore challenges, IAccountStore accounts, TimeProvider clock, HttpContext http)
+    {
+        var challenge = await FindAsync(caller, serviceSid, identity, sid, services, challenges, http);
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        ChallengeRules.RequirePending(challenge, now);
+        var authPayload = form.Text("AuthPayload", CompactJwsMaxLength) ?? throw ErrorCatalogue.MissingParameter("AuthPayload");
+        var metadata = form.StringMap("Metadata", ChallengeForms.MaxJson);
+        var factor = caller is DeviceCaller device
+            ? device.Factor
+            : await factors.FindAsync(challenge.ServiceSid, challenge.Identity, challenge.FactorSid, http.RequestAborted);
+        if (factor is null)
+        {
+            throw ErrorCatalogue.ChallengeVerificationFailed("the challenge's factor no longer exists");
+        }
+
+        var root = VerifyUrls.Base(http);
+        var status = ChallengeRules.CheckApproval(authPayload, factor.PublicKey, ChallengeResource.From(challenge, now, root));
+        var metadataJson = metadata is null ? null : JsonSerializer.Serialize(metadata);
+        if (!await challenges.TryRespondAsync(challenge.Sid, status, metadataJson, now, http.RequestAborted))
+        {
+            // Lost a race, or expired meanwhile: answer with what happened.
+            var current = await challenges.FindAsync(challenge.ServiceSid, challenge.Identity, challenge.Sid, http.RequestAborted) ?? throw ErrorCatalogue.ChallengeNotFound();
+            ChallengeRules.RequirePending(current, clock.GetUtcNow().ToUnixTimeSeconds());
+            throw ErrorCatalogue.ChallengeAlreadyResponded();
+        }
+
+        challenge.Status = status;
+        challenge.Metadata = metadataJson;
+        challenge.DateResponded = now;
+        challenge.DateUpdated = now;
+        var account = await accounts.FindAsync(challenge.AccountSid, http.RequestAborted) ?? throw ErrorCatalogue.ChallengeNotFound();
+        return SignedJson.Ok(http, ChallengeResource.From(challenge, now, root), VerifyHeaders.ChallengeSignature, account.AuthToken);
+    }
+
+    // Note: Twilio documents 5456 characters for a push AuthPayload, but a challenge with the largest
+    // details it allows signs to more than that; the server accepts what it can itself produce.
+    private const int CompactJwsMaxLength = Protocol.Signing.CompactJws.MaxLength;
+
+    private static DateTimeOffset ExpirationOf(VerifyForm form, DateTimeOffset now, OpenVerifyOptions options)
+    {
+        var requested = form.Date("ExpirationDate");
+        if (requested is null)
+        {
+            return now + options.DefaultChallengeExpiry;
+        }
+
+        if (requested <= now)
+        {
+            throw ErrorCatalogue.InvalidChallengeTimeout("ExpirationDate must be in the future");
+        }
+
+        // A few seconds of grace: the backend computes "now + 60 min" on its own clock.
+        if (requested > now + options.MaxChallengeExpiry + TimeSpan.FromSeconds(5))
+        {
+            throw ErrorCatalogue.InvalidChallengeTimeout($"ExpirationDate must be at most {options.MaxChallengeExpiry.TotalMinutes:0} minutes after creation");
+        }
+
+        return requested.Value;
+    }
+
+    private static async Task<Service> ServiceForAsync(Caller caller, string serviceSid, string identity, IServiceStore services, HttpContext http)
+    {
+        if (caller is EnrolmentCaller)
+        {
+            throw ErrorCatalogue.Unauthorized("An access token can only create a factor");
+        }
+
+        var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
+        Access.RequireIdentity(caller, identity, http.Request.Path);
+        return service;
+    }
+
+    private static async Task<Challenge> FindAsync(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IChallengeStore challenges, HttpContext http)
+    {
+        var service = await ServiceForAsync(caller, serviceSid, identity, services, http);
+        if (!Sid.IsValid(sid, SidPrefix.Challenge))
+        {
+            throw ErrorCatalogue.InvalidChallengeSid();
+        }
+
+        var challenge = await challenges.FindAsync(service.Sid, identity, sid, http.RequestAborted);
+        return challenge is null || (caller is DeviceCaller device && challenge.FactorSid != device.Factor.Sid)
+            ? throw ErrorCatalogue.ChallengeNotFound()
+            : challenge;
+    }
+}

@@ -1,0 +1,28 @@
+using OpenVerify.Server.Storage;
+
+namespace OpenVerify.Server.Challenges;
+
+/// <summary>Persistence of challenges. State changes are conditional, so races resolve in the database.</summary>
+public interface IChallengeStore
+{
+    /// <summary>Adds a challenge.</summary>
+    Task AddAsync(Challenge challenge, CancellationToken cancellationToken);
+
+    /// <summary>The challenge under this service and identity, or null.</summary>
+    Task<Challenge?> FindAsync(string serviceSid, string identity, string sid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A page of the entity's challenges, optionally of one factor and one status. Status filters
+    /// see lazily expired challenges as expired (pending past <c>expiration_date</c> at <paramref name="now"/>).
+    /// </summary>
+    Task<IReadOnlyList<Challenge>> ListAsync(string serviceSid, string identity, string? factorSid, string? status, long now, PageQuery page, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Answers a pending, unexpired challenge; false when it was not pending or had expired at
+    /// <paramref name="now"/>. Exactly one of two concurrent answers succeeds.
+    /// </summary>
+    Task<bool> TryRespondAsync(string sid, string status, string? metadata, long now, CancellationToken cancellationToken);
+
+    /// <summary>Stores <c>expired</c> on pending challenges past their expiry; returns how many.</summary>
+    Task<int> ExpireAsync(long now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using OpenVerify.Protocol.Errors;
+using OpenVerify.Protocol.Signing;
+using OpenVerify.Protocol.Wire;
+using OpenVerify.Server.Http;
+
+namespace OpenVerify.Server.Factors;
+
+/// <summary>Factor form parameters and their rules (rest-api.md §2.3–2.4, device-protocol.md §1.4).</summary>
+public static class FactorForms
+{
+    /// <summary>Longest friendly name.</summary>
+    public const int MaxFriendlyName = 64;
+
+    /// <summary>Fills a new factor from a CreateNewFactor form.</summary>
+    public static void ReadNew(VerifyForm form, Factor factor)
+    {
+        factor.FriendlyName = form.Text("FriendlyName", MaxFriendlyName, 1) ?? throw ErrorCatalogue.MissingParameter("FriendlyName");
+        var type = form.Get("FactorType") ?? throw ErrorCatalogue.MissingParameter("FactorType");
+        if (type != "push")
+        {
+            throw type is "totp" or "passkeys"
+                ? ErrorCatalogue.InvalidParameter("FactorType", $"{type} factors are not supported by this server; use push")
+                : ErrorCatalogue.InvalidParameter("FactorType", "must be push");
+        }
+
+        if (form.OneOf("Binding.Alg", "ES256") is null && form.Has("Binding.Alg"))
+        {
+            throw ErrorCatalogue.InvalidParameter("Binding.Alg", "must be ES256");
+        }
+
+        var publicKey = form.Get("Binding.PublicKey") ?? throw ErrorCatalogue.MissingParameter("Binding.PublicKey");
+        if (!P256PublicKey.TryImport(publicKey, out var key))
+        {
+            throw ErrorCatalogue.InvalidParameter("Binding.PublicKey", "must be the base64 SubjectPublicKeyInfo of a P-256 key");
+        }
+
+        key.Dispose();
+        factor.PublicKey = publicKey;
+        factor.SdkVersion = form.Text("Config.SdkVersion", 64, 1) ?? throw ErrorCatalogue.MissingParameter("Config.SdkVersion");
+        // Note: iOS sends an empty Config.AppId when the bundle has no identifier, so present-but-empty is accepted.
+        factor.AppId = form.Text("Config.AppId", 100) ?? throw ErrorCatalogue.MissingParameter("Config.AppId");
+        (factor.NotificationPlatform, factor.NotificationToken) = ReadPush(form, NotificationPlatforms.None, null);
+        var metadata = form.StringMap("Metadata", 1024);
+        factor.Metadata = metadata is null ? null : JsonSerializer.Serialize(metadata);
+    }
+
+    /// <summary>Applies an UpdateFactor form's name and config (only what was sent).</summary>
+    public static void ApplyUpdate(VerifyForm form, Factor factor)
+    {
+        if (form.Has("FriendlyName"))
+        {
+            factor.FriendlyName = form.Text("FriendlyName", MaxFriendlyName, 1)!;
+        }
+
+        factor.SdkVersion = form.Text("Config.SdkVersion", 64, 1) ?? factor.SdkVersion;
+        factor.AppId = form.Text("Config.AppId", 100) ?? factor.AppId;
+        (factor.NotificationPlatform, factor.NotificationToken) = ReadPush(form, factor.NotificationPlatform, factor.NotificationToken);
+    }
+
+    /// <summary>
+    /// Platform and token together: <c>none</c> clears the token; <c>apn</c>/<c>fcm</c> need a
+    /// token of 32–255 characters, sent now or kept from before.
+    /// </summary>
+    private static (string Platform, string? Token) ReadPush(VerifyForm form, string currentPlatform, string? currentToken)
+    {
+        var platform = form.OneOf("Config.NotificationPlatform", NotificationPlatforms.Apn, NotificationPlatforms.Fcm, NotificationPlatforms.None);
+        var token = form.Text("Config.NotificationToken", 255, 32);
+        if (platform is null && token is not null && currentPlatform == NotificationPlatforms.None)
+        {
+            throw ErrorCatalogue.MissingParameter("Config.NotificationPlatform");
+        }
+
+        platform ??= currentPlatform;
+        if (platform == NotificationPlatforms.None)
+        {
+            return (platform, null);
+        }
+
+        token ??= currentToken;
+        return token is null ? throw ErrorCatalogue.MissingParameter("Config.NotificationToken") : (platform, token);
+    }
+}

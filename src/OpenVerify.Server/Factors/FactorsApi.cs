@@ -1,0 +1,177 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using OpenVerify.Protocol.Errors;
+using OpenVerify.Protocol.Sids;
+using OpenVerify.Protocol.Signing;
+using OpenVerify.Protocol.Wire;
+using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Auth;
+using OpenVerify.Server.Entities;
+using OpenVerify.Server.Hosting;
+using OpenVerify.Server.Http;
+using OpenVerify.Server.Services;
+
+namespace OpenVerify.Server.Factors;
+
+/// <summary><c>…/Entities/{Identity}/Factors</c>: CreateNewFactor, ListFactor, FetchFactor, UpdateFactor (and verify), DeleteFactor.</summary>
+public static class FactorsApi
+{
+    /// <summary>Maps the Factor operations.</summary>
+    public static void MapFactorsApi(this RouteGroupBuilder v2)
+    {
+        var group = v2.MapGroup("/Services/{serviceSid}/Entities/{identity}/Factors");
+        group.MapPost("", CreateNewFactor);
+        group.MapGet("", ListFactor);
+        group.MapGet("/{sid}", FetchFactor);
+        group.MapPost("/{sid}", UpdateFactor);
+        group.MapDelete("/{sid}", DeleteFactor);
+    }
+
+    /// <summary>POST …/Factors: by a backend, or by a device with an enrolment access token.</summary>
+    public static async Task<Created<NewFactorResource>> CreateNewFactor(
+        Caller caller, string serviceSid, string identity, VerifyForm form, IServiceStore services, IFactorStore factors,
+        IOptions<OpenVerifyOptions> options, TimeProvider clock, HttpContext http)
+    {
+        string? accessTokenSid = null;
+        switch (caller)
+        {
+            case EnrolmentCaller enrolment:
+                if (enrolment.Token.ServiceSid != serviceSid || enrolment.Token.Identity != identity)
+                {
+                    throw ErrorCatalogue.Unauthorized("The access token is for another service or identity");
+                }
+
+                accessTokenSid = enrolment.Token.Sid;
+                break;
+            case DeviceCaller:
+                throw ErrorCatalogue.Unauthorized("Creating a factor needs an access token");
+        }
+
+        var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
+        Identity.Require(identity, "Identity");
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var factor = new Factor
+        {
+            Sid = Sid.New(SidPrefix.Factor),
+            AccountSid = service.AccountSid,
+            ServiceSid = service.Sid,
+            Identity = identity,
+            CredentialSid = Sid.New(SidPrefix.Credential),
+            Status = FactorStatuses.Unverified,
+            DateCreated = now,
+            DateUpdated = now,
+        };
+        FactorForms.ReadNew(form, factor);
+        var result = await factors.AddAsync(factor, options.Value.MaxPushFactorsPerEntity, accessTokenSid, now, http.RequestAborted);
+        return result switch
+        {
+            FactorAddResult.Added => TypedResults.Created(FactorResource.UrlOf(factor, VerifyUrls.Base(http)), NewFactorResource.From(factor, VerifyUrls.Base(http))),
+            FactorAddResult.TooManyFactors => throw ErrorCatalogue.TooManyFactors(options.Value.MaxPushFactorsPerEntity),
+            _ => throw ErrorCatalogue.Unauthorized("Invalid access token"),
+        };
+    }
+
+    /// <summary>GET …/Factors.</summary>
+    public static async Task<Ok<Dictionary<string, object?>>> ListFactor(Caller caller, string serviceSid, string identity, VerifyForm query, IServiceStore services, IFactorStore factors, HttpContext http)
+    {
+        Access.RequireAccount(caller);
+        var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
+        var page = PageRequest.From(query);
+        var pageQuery = page.ToQuery();
+        var rows = await factors.ListAsync(service.Sid, identity, pageQuery, http.RequestAborted);
+        var root = VerifyUrls.Base(http);
+        return TypedResults.Ok(ListEnvelope.Build("factors", ListEnvelope.CollectionUrl(http), page, pageQuery.Slice(rows), f => f.Id, f => FactorResource.From(f, root)));
+    }
+
+    /// <summary>GET …/Factors/{sid}: a backend, or the device for its own factor.</summary>
+    public static async Task<Ok<FactorResource>> FetchFactor(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, HttpContext http)
+    {
+        var factor = await FindAsync(caller, serviceSid, identity, sid, services, factors, http);
+        return TypedResults.Ok(FactorResource.From(factor, VerifyUrls.Base(http)));
+    }
+
+    /// <summary>
+    /// POST …/Factors/{sid}: verifies the factor when <c>AuthPayload</c> is sent (base64 DER ECDSA
+    /// over the factor SID, device-protocol.md §3.3), and updates name and config.
+    /// </summary>
+    public static async Task<IResult> UpdateFactor(
+        Caller caller, string serviceSid, string identity, string sid, VerifyForm form, IServiceStore services, IFactorStore factors,
+        IAccountStore accounts, TimeProvider clock, HttpContext http)
+    {
+        var factor = await FindAsync(caller, serviceSid, identity, sid, services, factors, http);
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var authPayload = form.Get("AuthPayload");
+        if (authPayload is not null && !ProvesKey(factor, authPayload))
+        {
+            throw ErrorCatalogue.FactorVerificationFailed();
+        }
+
+        var before = (factor.FriendlyName, factor.SdkVersion, factor.AppId, factor.NotificationPlatform, factor.NotificationToken, factor.Status);
+        FactorForms.ApplyUpdate(form, factor);
+        if (authPayload is not null)
+        {
+            factor.Status = FactorStatuses.Verified;
+        }
+
+        if (before != (factor.FriendlyName, factor.SdkVersion, factor.AppId, factor.NotificationPlatform, factor.NotificationToken, factor.Status))
+        {
+            factor.DateUpdated = now;
+            await factors.UpdateAsync(factor, http.RequestAborted);
+        }
+
+        var account = await accounts.FindAsync(factor.AccountSid, http.RequestAborted) ?? throw ErrorCatalogue.NotFound(http.Request.Path);
+        return SignedJson.Ok(http, FactorResource.From(factor, VerifyUrls.Base(http)), VerifyHeaders.FactorSignature, account.AuthToken);
+    }
+
+    /// <summary>DELETE …/Factors/{sid}: a backend, or the device for its own factor. Its device JWTs stop working.</summary>
+    public static async Task<NoContent> DeleteFactor(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, HttpContext http)
+    {
+        var factor = await FindAsync(caller, serviceSid, identity, sid, services, factors, http);
+        return await factors.DeleteAsync(factor.ServiceSid, factor.Identity, factor.Sid, http.RequestAborted)
+            ? TypedResults.NoContent()
+            : throw ErrorCatalogue.NotFound(http.Request.Path);
+    }
+
+    private static async Task<Factor> FindAsync(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, HttpContext http)
+    {
+        if (caller is EnrolmentCaller)
+        {
+            throw ErrorCatalogue.Unauthorized("An access token can only create a factor");
+        }
+
+        var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
+        Access.RequireIdentity(caller, identity, http.Request.Path);
+        if (!Sid.IsValid(sid, SidPrefix.Factor) || (caller is DeviceCaller device && device.Factor.Sid != sid))
+        {
+            throw ErrorCatalogue.NotFound(http.Request.Path);
+        }
+
+        return await factors.FindAsync(service.Sid, identity, sid, http.RequestAborted) ?? throw ErrorCatalogue.NotFound(http.Request.Path);
+    }
+
+    private static bool ProvesKey(Factor factor, string authPayload)
+    {
+        byte[] signature;
+        try
+        {
+            signature = Convert.FromBase64String(authPayload);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        if (!P256PublicKey.TryImport(factor.PublicKey, out var key))
+        {
+            return false;
+        }
+
+        using (key)
+        {
+            return Es256.VerifyDer(key, System.Text.Encoding.UTF8.GetBytes(factor.Sid), signature);
+        }
+    }
+}

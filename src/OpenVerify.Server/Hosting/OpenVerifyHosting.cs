@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenVerify.Server.AccessTokens;
+using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Auth;
+using OpenVerify.Server.Background;
+using OpenVerify.Server.Challenges;
+using OpenVerify.Server.Entities;
+using OpenVerify.Server.Factors;
+using OpenVerify.Server.Http;
+using OpenVerify.Server.Notifications;
+using OpenVerify.Server.Services;
+using OpenVerify.Server.Storage;
+using OpenVerify.Server.Storage.Sql;
+using OpenVerify.Server.Storage.Sqlite;
+using OpenVerify.Server.Webhooks;
+
+namespace OpenVerify.Server.Hosting;
+
+/// <summary>The server's two entry points: <c>AddOpenVerify</c> and <c>MapOpenVerify</c>.</summary>
+public static class OpenVerifyHosting
+{
+    static OpenVerifyHosting() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    /// <summary>Registers options (validated at start), storage, stores, auth and background work.</summary>
+    public static IServiceCollection AddOpenVerify(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OpenVerifyOptions>().Bind(configuration.GetSection(OpenVerifyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IDatabase>(CreateDatabase);
+        services.AddSingleton<IAccountStore, SqlAccountStore>();
+        services.AddSingleton<IServiceStore, SqlServiceStore>();
+        services.AddSingleton<IEntityStore, SqlEntityStore>();
+        services.AddSingleton<IFactorStore, SqlFactorStore>();
+        services.AddSingleton<IChallengeStore, SqlChallengeStore>();
+        services.AddSingleton<INotificationStore, SqlNotificationStore>();
+        services.AddSingleton<IWebhookStore, SqlWebhookStore>();
+        services.AddSingleton<IAccessTokenStore, SqlAccessTokenStore>();
+        services.AddSingleton<Authenticator>();
+        services.AddSingleton<AccountBootstrap>();
+        services.AddSingleton<Maintenance>();
+        services.AddHostedService<StorageStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<Maintenance>());
+        services.ConfigureHttpJsonOptions(o => VerifyJson.Configure(o.SerializerOptions));
+        return services;
+    }
+
+    /// <summary>Adds the error writer and maps <c>/healthz</c> and the Verify API under <c>/v2</c>.</summary>
+    public static WebApplication MapOpenVerify(this WebApplication app)
+    {
+        app.UseMiddleware<ErrorWriter>();
+        app.MapGet("/healthz", Healthz);
+        var v2 = app.MapGroup("/v2").AddEndpointFilter<AuthenticationFilter>();
+        v2.MapServicesApi();
+        v2.MapEntitiesApi();
+        v2.MapFactorsApi();
+        v2.MapChallengesApi();
+        v2.MapNotificationsApi();
+        v2.MapWebhooksApi();
+        v2.MapAccessTokensApi();
+        return app;
+    }
+
+    private static IDatabase CreateDatabase(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<OpenVerifyOptions>>().Value;
+        return options.Storage switch
+        {
+            "sqlite" => new SqliteDatabase(options.Connection ?? options.SqlitePath),
+            _ => throw new InvalidOperationException($"Storage '{options.Storage}' is not available in this build"),
+        };
+    }
+
+    /// <summary>200 once storage answers a query.</summary>
+    private static async Task<IResult> Healthz(IDatabase database, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM accounts";
+        await command.ExecuteScalarAsync(cancellationToken);
+        return TypedResults.Ok(new { status = "ok" });
+    }
+}

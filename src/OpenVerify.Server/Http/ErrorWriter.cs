@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
+using OpenVerify.Protocol.Errors;
+
+namespace OpenVerify.Server.Http;
+
+/// <summary>
+/// The one error path: every failure leaves as <c>{code, message, more_info, status}</c> with the
+/// matching HTTP status. A 401 always carries <c>Date</c>, from the server's clock, because the
+/// device SDKs correct their clock from it and retry once (device-protocol.md §1.6).
+/// </summary>
+public sealed class ErrorWriter(RequestDelegate next, ILogger<ErrorWriter> logger)
+{
+    /// <summary>Runs the pipeline and turns errors into Twilio-shaped responses.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (VerifyError error) when (!context.Response.HasStarted)
+        {
+            await WriteAsync(context, error);
+        }
+        catch (BadHttpRequestException bad) when (!context.Response.HasStarted)
+        {
+            var error = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? new VerifyError(20413, 413, "Request body too large")
+                : ErrorCatalogue.MalformedBody("Malformed request");
+            await WriteAsync(context, error);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception exception) when (!context.Response.HasStarted)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            await WriteAsync(context, new VerifyError(20500, 500, "Internal server error"));
+        }
+
+        if (!context.Response.HasStarted && context.Response.StatusCode >= 400 && context.Response.ContentLength is null && context.Response.ContentType is null)
+        {
+            // Routing's own 404/405 answers have no body; give them the Twilio shape too.
+            var error = context.Response.StatusCode switch
+            {
+                404 => ErrorCatalogue.NotFound(context.Request.Path),
+                405 => new VerifyError(20004, 405, "Method not allowed"),
+                var status => new VerifyError(20000 + status, status, "Request failed"),
+            };
+            await WriteAsync(context, error);
+        }
+    }
+
+    /// <summary>Writes one error response.</summary>
+    public static async Task WriteAsync(HttpContext context, VerifyError error)
+    {
+        var response = context.Response;
+        response.StatusCode = error.Status;
+        response.ContentType = "application/json";
+        if (error.Status == StatusCodes.Status401Unauthorized)
+        {
+            var clock = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+            response.Headers[HeaderNames.Date] = clock.GetUtcNow().ToString("R");
+            response.Headers[HeaderNames.WWWAuthenticate] = "Basic realm=\"Twilio API\"";
+        }
+
+        await JsonSerializer.SerializeAsync(response.Body, new ErrorBody(error.Code, error.Message, error.MoreInfo, error.Status), VerifyJson.Options, context.RequestAborted);
+    }
+
+    private sealed record ErrorBody(int Code, string Message, string MoreInfo, int Status);
+}

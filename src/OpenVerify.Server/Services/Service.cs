@@ -1,0 +1,87 @@
+using System.Text.Json;
+
+namespace OpenVerify.Server.Services;
+
+/// <summary>A Verify Service: the configuration that entities, factors and challenges live under.</summary>
+public sealed class Service
+{
+    /// <summary>Row id (creation order).</summary>
+    public long Id { get; set; }
+    /// <summary>VA SID.</summary>
+    public string Sid { get; set; } = "";
+    /// <summary>Owning account.</summary>
+    public string AccountSid { get; set; } = "";
+    /// <summary>Name shown to users in push details.</summary>
+    public string FriendlyName { get; set; } = "";
+    /// <summary>Every other setting, as stored (JSON of <see cref="ServiceSettings"/>).</summary>
+    public string SettingsJson { get; set; } = "{}";
+    /// <summary>Unix seconds.</summary>
+    public long DateCreated { get; set; }
+    /// <summary>Unix seconds.</summary>
+    public long DateUpdated { get; set; }
+
+    /// <summary>The parsed settings.</summary>
+    public ServiceSettings Settings
+    {
+        get => JsonSerializer.Deserialize<ServiceSettings>(SettingsJson) ?? new ServiceSettings();
+        set => SettingsJson = JsonSerializer.Serialize(value);
+    }
+}
+
+/// <summary>
+/// Service settings. Push settings drive behaviour; the SMS, TOTP, WhatsApp and passkey settings are
+/// stored and echoed so that Twilio clients round-trip them (rest-api.md §2.1).
+/// </summary>
+public sealed class ServiceSettings
+{
+    /// <summary>SMS/voice code length, 4–10.</summary>
+    public int CodeLength { get; set; } = 6;
+    /// <summary>Echoed.</summary>
+    public bool LookupEnabled { get; set; }
+    /// <summary>Echoed.</summary>
+    public bool Psd2Enabled { get; set; }
+    /// <summary>Echoed.</summary>
+    public bool SkipSmsToLandlines { get; set; }
+    /// <summary>Echoed.</summary>
+    public bool DtmfInputRequired { get; set; }
+    /// <summary>Echoed.</summary>
+    public string? TtsName { get; set; }
+    /// <summary>Echoed.</summary>
+    public bool DoNotShareWarningEnabled { get; set; }
+    /// <summary>Echoed.</summary>
+    public bool CustomCodeEnabled { get; set; }
+    /// <summary>Echoed.</summary>
+    public bool VerifyEventSubscriptionEnabled { get; set; }
+    /// <summary>Adds <c>details.date</c> to challenges (deprecated by Twilio, still honoured).</summary>
+    public bool PushIncludeDate { get; set; }
+    /// <summary>CR SID of the APNs credential.</summary>
+    public string? ApnCredentialSid { get; set; }
+    /// <summary>CR SID of the FCM credential.</summary>
+    public string? FcmCredentialSid { get; set; }
+    /// <summary>TOTP issuer.</summary>
+    public string? TotpIssuer { get; set; }
+    /// <summary>TOTP time step, 20–60.</summary>
+    public int? TotpTimeStep { get; set; }
+    /// <summary>TOTP code length, 3–8.</summary>
+    public int? TotpCodeLength { get; set; }
+    /// <summary>TOTP skew, 0–2.</summary>
+    public int? TotpSkew { get; set; }
+    /// <summary>HJ SID.</summary>
+    public string? DefaultTemplateSid { get; set; }
+    /// <summary>MG SID.</summary>
+    public string? WhatsappMsgServiceSid { get; set; }
+    /// <summary>Echoed.</summary>
+    public string? WhatsappFrom { get; set; }
+    /// <summary>Echoed.</summary>
+    public string? PasskeysRelyingPartyId { get; set; }
+    /// <summary>Echoed.</summary>
+    public string? PasskeysRelyingPartyName { get; set; }
+    /// <summary>Comma-separated origins, echoed as an array.</summary>
+    public string? PasskeysRelyingPartyOrigins { get; set; }
+    /// <summary>Echoed.</summary>
+    public string? PasskeysAuthenticatorAttachment { get; set; }
+    /// <summary>Echoed.</summary>
+    public string? PasskeysDiscoverableCredentials { get; set; }
+    /// <summary>Echoed.</summary>
+    public string? PasskeysUserVerification { get; set; }
+}

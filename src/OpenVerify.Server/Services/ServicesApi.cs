@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using OpenVerify.Protocol.Errors;
+using OpenVerify.Protocol.Sids;
+using OpenVerify.Server.Auth;
+using OpenVerify.Server.Http;
+
+namespace OpenVerify.Server.Services;
+
+/// <summary><c>/v2/Services</c>: CreateService, ListService, FetchService, UpdateService, DeleteService.</summary>
+public static class ServicesApi
+{
+    /// <summary>Maps the Service operations.</summary>
+    public static void MapServicesApi(this RouteGroupBuilder v2)
+    {
+        var group = v2.MapGroup("/Services");
+        group.MapPost("", CreateService);
+        group.MapGet("", ListService);
+        group.MapGet("/{sid}", FetchService);
+        group.MapPost("/{sid}", UpdateService);
+        group.MapDelete("/{sid}", DeleteService);
+    }
+
+    /// <summary>POST /v2/Services.</summary>
+    public static async Task<Created<ServiceResource>> CreateService(Caller caller, VerifyForm form, IServiceStore services, TimeProvider clock, HttpContext http)
+    {
+        var accountSid = Access.RequireAccount(caller);
+        var friendlyName = form.Text("FriendlyName", ServiceForms.MaxFriendlyName) is { Length: > 0 } name ? name : throw ErrorCatalogue.MissingParameter("FriendlyName");
+        var settings = new ServiceSettings();
+        ServiceForms.Apply(form, settings);
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var service = new Service { Sid = Sid.New(SidPrefix.Service), AccountSid = accountSid, FriendlyName = friendlyName, Settings = settings, DateCreated = now, DateUpdated = now };
+        await services.AddAsync(service, http.RequestAborted);
+        var resource = ServiceResource.From(service, VerifyUrls.Base(http));
+        return TypedResults.Created(resource.Url, resource);
+    }
+
+    /// <summary>GET /v2/Services.</summary>
+    public static async Task<Ok<Dictionary<string, object?>>> ListService(Caller caller, VerifyForm query, IServiceStore services, HttpContext http)
+    {
+        var accountSid = Access.RequireAccount(caller);
+        var page = PageRequest.From(query);
+        var pageQuery = page.ToQuery();
+        var rows = await services.ListAsync(accountSid, pageQuery, http.RequestAborted);
+        var root = VerifyUrls.Base(http);
+        return TypedResults.Ok(ListEnvelope.Build("services", ListEnvelope.CollectionUrl(http), page, pageQuery.Slice(rows), s => s.Id, s => ServiceResource.From(s, root)));
+    }
+
+    /// <summary>GET /v2/Services/{sid}; devices may read their own service (Android R8).</summary>
+    public static async Task<Ok<ServiceResource>> FetchService(Caller caller, string sid, IServiceStore services, HttpContext http)
+    {
+        var service = await Access.ServiceAsync(caller, sid, services, http.Request.Path, http.RequestAborted);
+        return TypedResults.Ok(ServiceResource.From(service, VerifyUrls.Base(http)));
+    }
+
+    /// <summary>POST /v2/Services/{sid}.</summary>
+    public static async Task<Ok<ServiceResource>> UpdateService(Caller caller, string sid, VerifyForm form, IServiceStore services, TimeProvider clock, HttpContext http)
+    {
+        Access.RequireAccount(caller);
+        var service = await Access.ServiceAsync(caller, sid, services, http.Request.Path, http.RequestAborted);
+        if (form.Has("FriendlyName"))
+        {
+            service.FriendlyName = form.Text("FriendlyName", ServiceForms.MaxFriendlyName, 1)!;
+        }
+
+        var settings = service.Settings;
+        ServiceForms.Apply(form, settings);
+        service.Settings = settings;
+        service.DateUpdated = clock.GetUtcNow().ToUnixTimeSeconds();
+        await services.UpdateAsync(service, http.RequestAborted);
+        return TypedResults.Ok(ServiceResource.From(service, VerifyUrls.Base(http)));
+    }
+
+    /// <summary>DELETE /v2/Services/{sid}: the service and everything under it.</summary>
+    public static async Task<NoContent> DeleteService(Caller caller, string sid, IServiceStore services, HttpContext http)
+    {
+        var accountSid = Access.RequireAccount(caller);
+        if (!Sid.IsValid(sid, SidPrefix.Service) || !await services.DeleteAsync(accountSid, sid, http.RequestAborted))
+        {
+            throw ErrorCatalogue.NotFound(http.Request.Path);
+        }
+
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,74 @@
+using Dapper;
+using OpenVerify.Protocol.Wire;
+using OpenVerify.Server.Challenges;
+
+namespace OpenVerify.Server.Storage.Sql;
+
+internal sealed class SqlChallengeStore(IDatabase db) : IChallengeStore
+{
+    private const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date";
+
+    public async Task AddAsync(Challenge challenge, CancellationToken cancellationToken)
+    {
+        await using var w = await db.BeginWriteAsync(cancellationToken);
+        challenge.Id = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO challenges (sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date)
+            VALUES (@Sid, @AccountSid, @ServiceSid, @EntitySid, @Identity, @FactorSid, @FactorType, @Status, @RespondedReason, @Message, @Fields, @IncludeDateValue, @HiddenDetails, @Metadata, @DateCreated, @DateUpdated, @DateResponded, @ExpirationDate)
+            RETURNING id
+            """,
+            new
+            {
+                challenge.Sid, challenge.AccountSid, challenge.ServiceSid, challenge.EntitySid, challenge.Identity, challenge.FactorSid, challenge.FactorType,
+                challenge.Status, challenge.RespondedReason, challenge.Message, challenge.Fields, IncludeDateValue = challenge.IncludeDate ? 1 : 0,
+                challenge.HiddenDetails, challenge.Metadata, challenge.DateCreated, challenge.DateUpdated, challenge.DateResponded, challenge.ExpirationDate,
+            }, w.Transaction, cancellationToken: cancellationToken));
+        await w.CommitAsync(cancellationToken);
+    }
+
+    public async Task<Challenge?> FindAsync(string serviceSid, string identity, string sid, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await c.QuerySingleOrDefaultAsync<Challenge>(new CommandDefinition(
+            $"SELECT {Columns} FROM challenges WHERE sid = @sid AND service_sid = @serviceSid AND identity = @identity",
+            new { sid, serviceSid, identity }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<Challenge>> ListAsync(string serviceSid, string identity, string? factorSid, string? status, long now, PageQuery page, CancellationToken cancellationToken)
+    {
+        var (where, order) = page.Sql();
+        var statusFilter = status switch
+        {
+            null => "",
+            ChallengeStatuses.Pending => " AND status = 'pending' AND expiration_date > @now",
+            ChallengeStatuses.Expired => " AND (status = 'expired' OR (status = 'pending' AND expiration_date <= @now))",
+            _ => " AND status = @status",
+        };
+        var factorFilter = factorSid is null ? "" : " AND factor_sid = @factorSid";
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var rows = await c.QueryAsync<Challenge>(new CommandDefinition(
+            $"SELECT {Columns} FROM challenges WHERE service_sid = @serviceSid AND identity = @identity{factorFilter}{statusFilter} AND {where} ORDER BY id {order} LIMIT @limit OFFSET @offset",
+            new { serviceSid, identity, factorSid, status, now, cursor = page.CursorId, limit = page.Limit, offset = page.SkipRows }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    public async Task<bool> TryRespondAsync(string sid, string status, string? metadata, long now, CancellationToken cancellationToken)
+    {
+        await using var w = await db.BeginWriteAsync(cancellationToken);
+        var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE challenges SET status = @status, responded_reason = 'none', metadata = @metadata, date_responded = @now, date_updated = @now WHERE sid = @sid AND status = 'pending' AND expiration_date > @now",
+            new { sid, status, metadata, now }, w.Transaction, cancellationToken: cancellationToken));
+        await w.CommitAsync(cancellationToken);
+        return rows == 1;
+    }
+
+    public async Task<int> ExpireAsync(long now, CancellationToken cancellationToken)
+    {
+        await using var w = await db.BeginWriteAsync(cancellationToken);
+        var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE challenges SET status = 'expired', date_updated = expiration_date WHERE status = 'pending' AND expiration_date <= @now",
+            new { now }, w.Transaction, cancellationToken: cancellationToken));
+        await w.CommitAsync(cancellationToken);
+        return rows;
+    }
+}

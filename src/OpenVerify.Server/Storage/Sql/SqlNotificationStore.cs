@@ -1,0 +1,16 @@
+using Dapper;
+using OpenVerify.Server.Notifications;
+
+namespace OpenVerify.Server.Storage.Sql;
+
+internal sealed class SqlNotificationStore(IDatabase db) : INotificationStore
+{
+    public async Task AddAsync(Notification notification, CancellationToken cancellationToken)
+    {
+        await using var w = await db.BeginWriteAsync(cancellationToken);
+        await w.Connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO notifications (sid, account_sid, service_sid, entity_sid, identity, challenge_sid, priority, ttl, date_created) VALUES (@Sid, @AccountSid, @ServiceSid, @EntitySid, @Identity, @ChallengeSid, @Priority, @Ttl, @DateCreated)",
+            notification, w.Transaction, cancellationToken: cancellationToken));
+        await w.CommitAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,64 @@
+using Dapper;
+using OpenVerify.Server.Services;
+
+namespace OpenVerify.Server.Storage.Sql;
+
+internal sealed class SqlServiceStore(IDatabase db) : IServiceStore
+{
+    private const string Columns = "id, sid, account_sid, friendly_name, settings AS settings_json, date_created, date_updated";
+
+    public async Task AddAsync(Service service, CancellationToken cancellationToken)
+    {
+        await using var w = await db.BeginWriteAsync(cancellationToken);
+        service.Id = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "INSERT INTO services (sid, account_sid, friendly_name, settings, date_created, date_updated) VALUES (@Sid, @AccountSid, @FriendlyName, @SettingsJson, @DateCreated, @DateUpdated) RETURNING id",
+            service, w.Transaction, cancellationToken: cancellationToken));
+        await w.CommitAsync(cancellationToken);
+    }
+
+    public async Task<Service?> FindAsync(string accountSid, string sid, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await c.QuerySingleOrDefaultAsync<Service>(new CommandDefinition(
+            $"SELECT {Columns} FROM services WHERE sid = @sid AND account_sid = @accountSid", new { sid, accountSid }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<Service>> ListAsync(string accountSid, PageQuery page, CancellationToken cancellationToken)
+    {
+        var (where, order) = page.Sql();
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var rows = await c.QueryAsync<Service>(new CommandDefinition(
+            $"SELECT {Columns} FROM services WHERE account_sid = @accountSid AND {where} ORDER BY id {order} LIMIT @limit OFFSET @offset",
+            new { accountSid, cursor = page.CursorId, limit = page.Limit, offset = page.SkipRows }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    public async Task UpdateAsync(Service service, CancellationToken cancellationToken)
+    {
+        await using var w = await db.BeginWriteAsync(cancellationToken);
+        await w.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE services SET friendly_name = @FriendlyName, settings = @SettingsJson, date_updated = @DateUpdated WHERE sid = @Sid AND account_sid = @AccountSid",
+            service, w.Transaction, cancellationToken: cancellationToken));
+        await w.CommitAsync(cancellationToken);
+    }
+
+    public async Task<bool> DeleteAsync(string accountSid, string sid, CancellationToken cancellationToken)
+    {
+        await using var w = await db.BeginWriteAsync(cancellationToken);
+        var args = new { sid, accountSid };
+        var deleted = await w.Connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM services WHERE sid = @sid AND account_sid = @accountSid", args, w.Transaction, cancellationToken: cancellationToken));
+        if (deleted == 1)
+        {
+            // Everything under the service goes with it, in the same transaction.
+            foreach (var table in (string[])["entities", "factors", "challenges", "notifications", "webhooks", "access_tokens"])
+            {
+                await w.Connection.ExecuteAsync(new CommandDefinition(
+                    $"DELETE FROM {table} WHERE service_sid = @sid", args, w.Transaction, cancellationToken: cancellationToken));
+            }
+        }
+
+        await w.CommitAsync(cancellationToken);
+        return deleted == 1;
+    }
+}
