@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenVerify.Server.Challenges;
+using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Hosting;
 
@@ -12,17 +13,24 @@ namespace OpenVerify.Server.Background;
 /// lazily; storing it keeps status filters cheap), and deletes unverified factors older than
 /// <see cref="OpenVerifyOptions.UnverifiedFactorLifetime"/>.
 /// </summary>
-public sealed class Maintenance(IChallengeStore challenges, IFactorStore factors, IOptions<OpenVerifyOptions> options, TimeProvider clock, ILogger<Maintenance> logger) : BackgroundService
+public sealed class Maintenance(IChallengeStore challenges, IFactorStore factors, IOptions<OpenVerifyOptions> options, IOutbox outbox, TimeProvider clock, ILogger<Maintenance> logger) : BackgroundService
 {
     /// <summary>One sweep; public so tests can drive it with a fake clock.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var expired = await challenges.ExpireAsync(now.ToUnixTimeSeconds(), cancellationToken);
-        var removed = await factors.DeleteUnverifiedAsync((now - options.Value.UnverifiedFactorLifetime).ToUnixTimeSeconds(), cancellationToken);
-        if (expired > 0 || removed.Count > 0)
+        var root = options.Value.PublicUrl ?? "";
+        // Note: the factor's friendly name is not at hand in a bulk expiry; webhook delivery fills it in.
+        var expired = await challenges.ExpireAsync(now.ToUnixTimeSeconds(),
+            c => [VerifyEvent.ForChallenge(VerifyEvent.Types.ChallengeExpired, c, "", ChallengeResource.From(c, now.ToUnixTimeSeconds(), root), now)],
+            cancellationToken);
+        var removed = await factors.DeleteUnverifiedAsync((now - options.Value.UnverifiedFactorLifetime).ToUnixTimeSeconds(),
+            f => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorExpired, f, now)], cancellationToken);
+        var purged = await outbox.PurgeAsync(now - options.Value.OutboxRetention, cancellationToken);
+        if (expired.Count > 0 || removed.Count > 0 || purged > 0)
         {
-            logger.LogInformation("Maintenance: {Expired} challenges expired, {Removed} unverified factors removed", expired, removed.Count);
+            logger.LogInformation("Maintenance: {Expired} challenges expired, {Removed} unverified factors removed, {Purged} delivered outbox messages purged",
+                expired.Count, removed.Count, purged);
         }
     }
 

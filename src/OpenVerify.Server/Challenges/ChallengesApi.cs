@@ -9,6 +9,7 @@ using OpenVerify.Protocol.Sids;
 using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Auth;
+using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Http;
@@ -62,7 +63,8 @@ public static class ChallengesApi
             ExpirationDate = ExpirationOf(form, now, options.Value).ToUnixTimeSeconds(),
         };
         ChallengeForms.ReadDetails(form, challenge);
-        await challenges.AddAsync(challenge, http.RequestAborted);
+        var lifetime = DateTimeOffset.FromUnixTimeSeconds(challenge.ExpirationDate) - now;
+        await challenges.AddAsync(challenge, PushJob.For(challenge, factor, lifetime, now), http.RequestAborted);
         var resource = ChallengeResource.From(challenge, challenge.DateCreated, VerifyUrls.Base(http));
         return TypedResults.Created(resource.Url, resource);
     }
@@ -132,7 +134,17 @@ public static class ChallengesApi
         var root = VerifyUrls.Base(http);
         var status = ChallengeRules.CheckApproval(authPayload, factor.PublicKey, ChallengeResource.From(challenge, now, root));
         var metadataJson = metadata is null ? null : JsonSerializer.Serialize(metadata);
-        if (!await challenges.TryRespondAsync(challenge.Sid, status, metadataJson, now, http.RequestAborted))
+        var answered = new Challenge
+        {
+            Id = challenge.Id, Sid = challenge.Sid, AccountSid = challenge.AccountSid, ServiceSid = challenge.ServiceSid, EntitySid = challenge.EntitySid,
+            Identity = challenge.Identity, FactorSid = challenge.FactorSid, FactorType = challenge.FactorType, Status = status, RespondedReason = "none",
+            Message = challenge.Message, Fields = challenge.Fields, IncludeDate = challenge.IncludeDate, HiddenDetails = challenge.HiddenDetails,
+            Metadata = metadataJson, DateCreated = challenge.DateCreated, DateUpdated = now, DateResponded = now, ExpirationDate = challenge.ExpirationDate,
+        };
+        var shown = ChallengeResource.From(answered, now, root);
+        var eventType = status == ChallengeStatuses.Approved ? VerifyEvent.Types.ChallengeApproved : VerifyEvent.Types.ChallengeDenied;
+        var answeredEvent = VerifyEvent.ForChallenge(eventType, answered, factor.FriendlyName, shown, DateTimeOffset.FromUnixTimeSeconds(now));
+        if (!await challenges.TryRespondAsync(challenge.Sid, status, metadataJson, now, [answeredEvent], http.RequestAborted))
         {
             // Lost a race, or expired meanwhile: answer with what happened.
             var current = await challenges.FindAsync(challenge.ServiceSid, challenge.Identity, challenge.Sid, http.RequestAborted) ?? throw ErrorCatalogue.ChallengeNotFound();
@@ -140,12 +152,8 @@ public static class ChallengesApi
             throw ErrorCatalogue.ChallengeAlreadyResponded();
         }
 
-        challenge.Status = status;
-        challenge.Metadata = metadataJson;
-        challenge.DateResponded = now;
-        challenge.DateUpdated = now;
         var account = await accounts.FindAsync(challenge.AccountSid, http.RequestAborted) ?? throw ErrorCatalogue.ChallengeNotFound();
-        return SignedJson.Ok(http, ChallengeResource.From(challenge, now, root), VerifyHeaders.ChallengeSignature, account.AuthToken);
+        return SignedJson.Ok(http, shown, VerifyHeaders.ChallengeSignature, account.AuthToken);
     }
 
     // Note: Twilio documents 5456 characters for a push AuthPayload, but a challenge with the largest

@@ -1,3 +1,4 @@
+using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Storage;
 
 namespace OpenVerify.Server.Challenges;
@@ -5,8 +6,8 @@ namespace OpenVerify.Server.Challenges;
 /// <summary>Persistence of challenges. State changes are conditional, so races resolve in the database.</summary>
 public interface IChallengeStore
 {
-    /// <summary>Adds a challenge.</summary>
-    Task AddAsync(Challenge challenge, CancellationToken cancellationToken);
+    /// <summary>Adds a challenge and its outbox messages (the push) in one transaction.</summary>
+    Task AddAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken);
 
     /// <summary>The challenge under this service and identity, or null.</summary>
     Task<Challenge?> FindAsync(string serviceSid, string identity, string sid, CancellationToken cancellationToken);
@@ -21,8 +22,8 @@ public interface IChallengeStore
     /// Answers a pending, unexpired challenge; false when it was not pending or had expired at
     /// <paramref name="now"/>. Exactly one of two concurrent answers succeeds.
     /// </summary>
-    Task<bool> TryRespondAsync(string sid, string status, string? metadata, long now, CancellationToken cancellationToken);
+    Task<bool> TryRespondAsync(string sid, string status, string? metadata, long now, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken);
 
-    /// <summary>Stores <c>expired</c> on pending challenges past their expiry; returns how many.</summary>
-    Task<int> ExpireAsync(long now, CancellationToken cancellationToken);
+    /// <summary>Stores <c>expired</c> on pending challenges past their expiry, with their outbox messages; returns them.</summary>
+    Task<IReadOnlyList<Challenge>> ExpireAsync(long now, Func<Challenge, IEnumerable<OutboxMessage>> consequences, CancellationToken cancellationToken);
 }

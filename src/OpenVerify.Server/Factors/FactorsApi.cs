@@ -9,6 +9,7 @@ using OpenVerify.Protocol.Signing;
 using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Auth;
+using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Entities;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Http;
@@ -52,7 +53,8 @@ public static class FactorsApi
 
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
         Identity.Require(identity, "Identity");
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var instant = clock.GetUtcNow();
+        var now = instant.ToUnixTimeSeconds();
         var factor = new Factor
         {
             Sid = Sid.New(SidPrefix.Factor),
@@ -65,7 +67,8 @@ public static class FactorsApi
             DateUpdated = now,
         };
         FactorForms.ReadNew(form, factor);
-        var result = await factors.AddAsync(factor, options.Value.MaxPushFactorsPerEntity, accessTokenSid, now, http.RequestAborted);
+        var result = await factors.AddAsync(factor, options.Value.MaxPushFactorsPerEntity, accessTokenSid, now,
+            added => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorCreated, added, instant)], http.RequestAborted);
         return result switch
         {
             FactorAddResult.Added => TypedResults.Created(FactorResource.UrlOf(factor, VerifyUrls.Base(http)), NewFactorResource.From(factor, VerifyUrls.Base(http))),
@@ -102,7 +105,8 @@ public static class FactorsApi
         IAccountStore accounts, TimeProvider clock, HttpContext http)
     {
         var factor = await FindAsync(caller, serviceSid, identity, sid, services, factors, http);
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var instant = clock.GetUtcNow();
+        var now = instant.ToUnixTimeSeconds();
         var authPayload = form.Get("AuthPayload");
         if (authPayload is not null && !ProvesKey(factor, authPayload))
         {
@@ -119,7 +123,8 @@ public static class FactorsApi
         if (before != (factor.FriendlyName, factor.SdkVersion, factor.AppId, factor.NotificationPlatform, factor.NotificationToken, factor.Status))
         {
             factor.DateUpdated = now;
-            await factors.UpdateAsync(factor, http.RequestAborted);
+            var verified = before.Status != factor.Status;
+            await factors.UpdateAsync(factor, verified ? [VerifyEvent.ForFactor(VerifyEvent.Types.FactorVerified, factor, instant)] : [], http.RequestAborted);
         }
 
         var account = await accounts.FindAsync(factor.AccountSid, http.RequestAborted) ?? throw ErrorCatalogue.NotFound(http.Request.Path);
@@ -127,10 +132,11 @@ public static class FactorsApi
     }
 
     /// <summary>DELETE …/Factors/{sid}: a backend, or the device for its own factor. Its device JWTs stop working.</summary>
-    public static async Task<NoContent> DeleteFactor(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, HttpContext http)
+    public static async Task<NoContent> DeleteFactor(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, TimeProvider clock, HttpContext http)
     {
         var factor = await FindAsync(caller, serviceSid, identity, sid, services, factors, http);
-        return await factors.DeleteAsync(factor.ServiceSid, factor.Identity, factor.Sid, http.RequestAborted)
+        var deleted = VerifyEvent.ForFactor(VerifyEvent.Types.FactorDeleted, factor, clock.GetUtcNow());
+        return await factors.DeleteAsync(factor.ServiceSid, factor.Identity, factor.Sid, [deleted], http.RequestAborted)
             ? TypedResults.NoContent()
             : throw ErrorCatalogue.NotFound(http.Request.Path);
     }

@@ -10,6 +10,7 @@ using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Auth;
 using OpenVerify.Server.Background;
 using OpenVerify.Server.Challenges;
+using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Entities;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Http;
@@ -41,6 +42,10 @@ public static class OpenVerifyHosting
         services.AddSingleton<INotificationStore, SqlNotificationStore>();
         services.AddSingleton<IWebhookStore, SqlWebhookStore>();
         services.AddSingleton<IAccessTokenStore, SqlAccessTokenStore>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IOutbox, SqlOutbox>();
+        services.AddSingleton<OutboxWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         services.AddSingleton<Authenticator>();
         services.AddSingleton<AccountBootstrap>();
         services.AddSingleton<Maintenance>();

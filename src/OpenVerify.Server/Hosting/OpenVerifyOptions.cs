@@ -47,6 +47,26 @@ public sealed class OpenVerifyOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The SQLite connection string these options select.</summary>
+    /// <summary>How long a claimed outbox message is reserved for one instance.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan OutboxLease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the outbox is polled when nothing signals new work.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Messages claimed per batch.</summary>
+    [Range(1, 10000)]
+    public int OutboxBatchSize { get; set; } = 64;
+
+    /// <summary>Messages delivered at once.</summary>
+    [Range(1, 1024)]
+    public int OutboxParallelism { get; set; } = 16;
+
+    /// <summary>How long delivered outbox messages and their attempts are kept.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The SQLite file these options select.</summary>
     public string SqlitePath => Path.Combine(DataDirectory, "openverify.db");
 }

@@ -6,6 +6,8 @@ using OpenVerify.Protocol.Errors;
 using OpenVerify.Protocol.Sids;
 using OpenVerify.Server.Auth;
 using OpenVerify.Server.Challenges;
+using OpenVerify.Server.Delivery;
+using OpenVerify.Server.Factors;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Services;
 
@@ -17,6 +19,8 @@ public static class NotificationsApi
     /// <summary>Default and largest TTL in seconds.</summary>
     public const int MaxTtl = 300;
 
+    private const int OneAttemptWindowSeconds = 15;
+
     /// <summary>Maps the Notification operation.</summary>
     public static void MapNotificationsApi(this RouteGroupBuilder v2) =>
         v2.MapPost("/Services/{serviceSid}/Entities/{identity}/Challenges/{challengeSid}/Notifications", CreateNotification);
@@ -27,7 +31,7 @@ public static class NotificationsApi
     /// </summary>
     public static async Task<Created<NotificationResource>> CreateNotification(
         Caller caller, string serviceSid, string identity, string challengeSid, VerifyForm form, IServiceStore services,
-        IChallengeStore challenges, INotificationStore notifications, TimeProvider clock, HttpContext http)
+        IChallengeStore challenges, IFactorStore factors, INotificationStore notifications, TimeProvider clock, HttpContext http)
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
@@ -38,8 +42,10 @@ public static class NotificationsApi
 
         var ttl = form.Int("Ttl", 0, MaxTtl) ?? MaxTtl;
         var challenge = await challenges.FindAsync(service.Sid, identity, challengeSid, http.RequestAborted) ?? throw ErrorCatalogue.ChallengeNotFound();
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var instant = clock.GetUtcNow();
+        var now = instant.ToUnixTimeSeconds();
         ChallengeRules.RequirePending(challenge, now);
+        var factor = await factors.FindAsync(challenge.ServiceSid, challenge.Identity, challenge.FactorSid, http.RequestAborted) ?? throw ErrorCatalogue.ChallengeNotFound();
         var notification = new Notification
         {
             Sid = Sid.New(SidPrefix.Notification),
@@ -52,7 +58,9 @@ public static class NotificationsApi
             Ttl = ttl,
             DateCreated = now,
         };
-        await notifications.AddAsync(notification, http.RequestAborted);
+        // Note: Ttl 0 means one immediate attempt; the job gets just enough life for that attempt.
+        var window = TimeSpan.FromSeconds(ttl == 0 ? OneAttemptWindowSeconds : ttl);
+        await notifications.AddAsync(notification, PushJob.For(challenge, factor, window, instant, notification.Sid), http.RequestAborted);
         return TypedResults.Created((string?)null, NotificationResource.From(notification));
     }
 }

@@ -14,6 +14,12 @@ public interface IDatabase
     /// <summary>Starts a write transaction; dispose without committing to roll back.</summary>
     Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appended to the outbox claim's inner SELECT: PostgreSQL's <c>FOR UPDATE SKIP LOCKED</c> lets
+    /// instances claim side by side; SQLite needs nothing, its writes are serialised.
+    /// </summary>
+    string SkipLockedClause => "";
+
     /// <summary>Applies migrations; called once at start.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
 }
@@ -27,8 +33,17 @@ public sealed class WriteScope(DbConnection connection, DbTransaction transactio
     /// <summary>The transaction to pass to every command.</summary>
     public DbTransaction Transaction { get; } = transaction;
 
+    private List<Action>? committed;
+
+    /// <summary>Runs <paramref name="action"/> after a successful commit (e.g. wake the outbox worker).</summary>
+    public void OnCommitted(Action action) => (committed ??= []).Add(action);
+
     /// <summary>Commits the transaction.</summary>
-    public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await Transaction.CommitAsync(cancellationToken);
+        committed?.ForEach(a => a());
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -1,14 +1,15 @@
 using Dapper;
 using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Challenges;
+using OpenVerify.Server.Delivery;
 
 namespace OpenVerify.Server.Storage.Sql;
 
-internal sealed class SqlChallengeStore(IDatabase db) : IChallengeStore
+internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallengeStore
 {
     private const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date";
 
-    public async Task AddAsync(Challenge challenge, CancellationToken cancellationToken)
+    public async Task AddAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken)
     {
         await using var w = await db.BeginWriteAsync(cancellationToken);
         challenge.Id = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -23,6 +24,7 @@ internal sealed class SqlChallengeStore(IDatabase db) : IChallengeStore
                 challenge.Status, challenge.RespondedReason, challenge.Message, challenge.Fields, IncludeDateValue = challenge.IncludeDate ? 1 : 0,
                 challenge.HiddenDetails, challenge.Metadata, challenge.DateCreated, challenge.DateUpdated, challenge.DateResponded, challenge.ExpirationDate,
             }, w.Transaction, cancellationToken: cancellationToken));
+        await outbox.AddAsync(w, consequences, cancellationToken);
         await w.CommitAsync(cancellationToken);
     }
 
@@ -52,23 +54,31 @@ internal sealed class SqlChallengeStore(IDatabase db) : IChallengeStore
         return rows.AsList();
     }
 
-    public async Task<bool> TryRespondAsync(string sid, string status, string? metadata, long now, CancellationToken cancellationToken)
+    public async Task<bool> TryRespondAsync(string sid, string status, string? metadata, long now, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken)
     {
         await using var w = await db.BeginWriteAsync(cancellationToken);
         var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE challenges SET status = @status, responded_reason = 'none', metadata = @metadata, date_responded = @now, date_updated = @now WHERE sid = @sid AND status = 'pending' AND expiration_date > @now",
             new { sid, status, metadata, now }, w.Transaction, cancellationToken: cancellationToken));
+        if (rows != 1)
+        {
+            return false;
+        }
+
+        await outbox.AddAsync(w, consequences, cancellationToken);
         await w.CommitAsync(cancellationToken);
-        return rows == 1;
+        return true;
     }
 
-    public async Task<int> ExpireAsync(long now, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Challenge>> ExpireAsync(long now, Func<Challenge, IEnumerable<OutboxMessage>> consequences, CancellationToken cancellationToken)
     {
         await using var w = await db.BeginWriteAsync(cancellationToken);
-        var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE challenges SET status = 'expired', date_updated = expiration_date WHERE status = 'pending' AND expiration_date <= @now",
+        var rows = await w.Connection.QueryAsync<Challenge>(new CommandDefinition(
+            $"UPDATE challenges SET status = 'expired', date_updated = expiration_date WHERE status = 'pending' AND expiration_date <= @now RETURNING {Columns}",
             new { now }, w.Transaction, cancellationToken: cancellationToken));
+        var expired = rows.AsList();
+        await outbox.AddAsync(w, expired.SelectMany(consequences), cancellationToken);
         await w.CommitAsync(cancellationToken);
-        return rows;
+        return expired;
     }
 }

@@ -1,14 +1,15 @@
 using Dapper;
 using OpenVerify.Protocol.Sids;
+using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Factors;
 
 namespace OpenVerify.Server.Storage.Sql;
 
-internal sealed class SqlFactorStore(IDatabase db) : IFactorStore
+internal sealed class SqlFactorStore(IDatabase db, IOutbox outbox) : IFactorStore
 {
     private const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, friendly_name, factor_type, status, credential_sid, public_key, binding_alg, sdk_version, app_id, notification_platform, notification_token, metadata, date_created, date_updated";
 
-    public async Task<FactorAddResult> AddAsync(Factor factor, int maxFactorsPerEntity, string? accessTokenSid, long now, CancellationToken cancellationToken)
+    public async Task<FactorAddResult> AddAsync(Factor factor, int maxFactorsPerEntity, string? accessTokenSid, long now, Func<Factor, IEnumerable<OutboxMessage>> consequences, CancellationToken cancellationToken)
     {
         await using var w = await db.BeginWriteAsync(cancellationToken);
         var c = w.Connection;
@@ -46,6 +47,7 @@ internal sealed class SqlFactorStore(IDatabase db) : IFactorStore
             VALUES (@Sid, @AccountSid, @ServiceSid, @EntitySid, @Identity, @FriendlyName, @FactorType, @Status, @CredentialSid, @PublicKey, @BindingAlg, @SdkVersion, @AppId, @NotificationPlatform, @NotificationToken, @Metadata, @DateCreated, @DateUpdated)
             RETURNING id
             """, factor, w.Transaction, cancellationToken: cancellationToken));
+        await outbox.AddAsync(w, consequences(factor), cancellationToken);
         await w.CommitAsync(cancellationToken);
         return FactorAddResult.Added;
     }
@@ -75,32 +77,40 @@ internal sealed class SqlFactorStore(IDatabase db) : IFactorStore
         return rows.AsList();
     }
 
-    public async Task UpdateAsync(Factor factor, CancellationToken cancellationToken)
+    public async Task UpdateAsync(Factor factor, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken)
     {
         await using var w = await db.BeginWriteAsync(cancellationToken);
         await w.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE factors SET friendly_name = @FriendlyName, sdk_version = @SdkVersion, app_id = @AppId, notification_platform = @NotificationPlatform, notification_token = @NotificationToken, status = @Status, date_updated = @DateUpdated WHERE sid = @Sid",
             factor, w.Transaction, cancellationToken: cancellationToken));
+        await outbox.AddAsync(w, consequences, cancellationToken);
         await w.CommitAsync(cancellationToken);
     }
 
-    public async Task<bool> DeleteAsync(string serviceSid, string identity, string sid, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(string serviceSid, string identity, string sid, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken)
     {
         await using var w = await db.BeginWriteAsync(cancellationToken);
         var deleted = await w.Connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM factors WHERE sid = @sid AND service_sid = @serviceSid AND identity = @identity",
             new { sid, serviceSid, identity }, w.Transaction, cancellationToken: cancellationToken));
+        if (deleted == 1)
+        {
+            await outbox.AddAsync(w, consequences, cancellationToken);
+        }
+
         await w.CommitAsync(cancellationToken);
         return deleted == 1;
     }
 
-    public async Task<IReadOnlyList<Factor>> DeleteUnverifiedAsync(long createdBefore, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Factor>> DeleteUnverifiedAsync(long createdBefore, Func<Factor, IEnumerable<OutboxMessage>> consequences, CancellationToken cancellationToken)
     {
         await using var w = await db.BeginWriteAsync(cancellationToken);
         var rows = await w.Connection.QueryAsync<Factor>(new CommandDefinition(
             $"DELETE FROM factors WHERE status = 'unverified' AND date_created < @createdBefore RETURNING {Columns}",
             new { createdBefore }, w.Transaction, cancellationToken: cancellationToken));
+        var removed = rows.AsList();
+        await outbox.AddAsync(w, removed.SelectMany(consequences), cancellationToken);
         await w.CommitAsync(cancellationToken);
-        return rows.AsList();
+        return removed;
     }
 }
