@@ -175,9 +175,8 @@ public sealed partial class PostgresCluster : IAsyncDisposable
     /// directory; pooled connections to it are cleared. Does nothing if it is not running.
     /// </summary>
     /// <remarks>
-    /// With the default <see cref="PostgresClusterOptions.SynchronousCommit"/> (off), commits from the
-    /// last few hundred milliseconds are lost, as in a real crash; start the cluster with it on
-    /// when a test relies on committed data surviving.
+    /// Acknowledged commits survive with the default <see cref="PostgresClusterOptions.SynchronousCommit"/>
+    /// (on); with it off, the last few hundred milliseconds are lost, as in a real crash.
     /// </remarks>
     public async Task StopServerAsync(CancellationToken cancellationToken = default)
     {
