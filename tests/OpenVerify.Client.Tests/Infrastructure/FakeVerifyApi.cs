@@ -38,6 +38,7 @@ internal sealed class FakeVerifyApi : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var headers = request.Headers.NonValidated.ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         var recorded = new RecordedRequest
