@@ -31,7 +31,7 @@ public sealed record DeviceInfo
     /// <summary>The OS version text, e.g. <c>Android 14 (34)</c>.</summary>
     public string OsVersion { get; init; } = RuntimeInformation.OSDescription;
 
-    /// <summary>The device model.</summary>
+    /// <summary>The device model (Android: <c>Build.MODEL</c>); defaults to the process architecture.</summary>
     public string Model { get; init; } = RuntimeInformation.ProcessArchitecture.ToString();
 
     /// <summary>The SDK name in the User-Agent. Defaults to the Android SDK's, whose wire behaviour this client reproduces.</summary>
