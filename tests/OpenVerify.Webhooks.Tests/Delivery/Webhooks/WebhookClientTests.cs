@@ -19,7 +19,7 @@ public sealed class WebhookClientTests
         };
         var service = await Device.CreateServiceAsync(host);
         var webhook = await Device.CreateWebhookAsync(host, service, url, "*");
-        using var phone = new Device(host, service, "judy");
+        using var phone = new Device(host, service, "judy-0001");
         await phone.EnrolAsync("Phone");
         await host.RunForAsync(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1));
 
@@ -40,7 +40,7 @@ public sealed class WebhookClientTests
         await using var receiver = await Receiver.StartAsync();
         var service = await Device.CreateServiceAsync(host);
         await Device.CreateWebhookAsync(host, service, $"http://localhost:{receiver.Port}/hook", "*");
-        using var phone = new Device(host, service, "ken");
+        using var phone = new Device(host, service, "ken-00001");
         await phone.EnrolAsync("Phone");
         await host.DeliverDueAsync();
 

@@ -20,20 +20,20 @@ public sealed class WebhookFanOutTests
             "factor.created", "factor.verified", "factor.deleted", "challenge.approved", "challenge.denied", "challenge.expired", "factor.expired");
         var secret = webhook.GetProperty("secret").GetString()!;
 
-        using var phone = new Device(host, service, "alice-1");
+        using var phone = new Device(host, service, "alice-0001");
         await phone.EnrolAsync("Pixel 8 & more");
         await phone.VerifyAsync();
         var approved = await phone.ChallengeAsync("Log in to Example?", hiddenDetails: """{"ip":"172.168.1.234"}""");
         await phone.RespondAsync(approved, "approved", metadata: """{"os":"Android"}""");
         var denied = await phone.ChallengeAsync("Pay 10 EUR?", hiddenDetails: """{"ip":"10.1.1.1"}""");
         await phone.RespondAsync(denied, "denied");
-        var expired = await phone.ChallengeAsync("Ignore me", hiddenDetails: """{"n":1}""", expires: host.Clock.GetUtcNow().AddMinutes(1));
+        var expired = await phone.ChallengeAsync("Ignore me", hiddenDetails: """{"n":"1"}""", expires: host.Clock.GetUtcNow().AddMinutes(1));
         host.Clock.Advance(TimeSpan.FromMinutes(2));
         await host.SweepAsync();
         await host.DeliverDueAsync();
         await phone.DeleteAsync();
         await host.DeliverDueAsync();
-        using var stale = new Device(host, service, "bob-2");
+        using var stale = new Device(host, service, "bob-00002");
         await stale.EnrolAsync("Never verified");
         host.Clock.Advance(TimeSpan.FromHours(25));
         await host.SweepAsync();
@@ -64,8 +64,8 @@ public sealed class WebhookFanOutTests
             Assert.Equal(FactorFields.Order(), r.Form.Keys.Order());
         }
 
-        Assert.All(factorEvents.Take(3), r => Assert.Equal(("alice-1", phone.FactorSid, "Pixel 8 & more"), (r["entity_identity"], r["factor_sid"], r["factor_friendly_name"])));
-        Assert.All(factorEvents.Skip(3), r => Assert.Equal(("bob-2", stale.FactorSid, "Never verified"), (r["entity_identity"], r["factor_sid"], r["factor_friendly_name"])));
+        Assert.All(factorEvents.Take(3), r => Assert.Equal(("alice-0001", phone.FactorSid, "Pixel 8 & more"), (r["entity_identity"], r["factor_sid"], r["factor_friendly_name"])));
+        Assert.All(factorEvents.Skip(3), r => Assert.Equal(("bob-00002", stale.FactorSid, "Never verified"), (r["entity_identity"], r["factor_sid"], r["factor_friendly_name"])));
 
         var approvedEvent = received.Single(r => r["type"] == "challenge.approved");
         Assert.Equal(ChallengeFields.Append("challenge_metadata").Order(), approvedEvent.Form.Keys.Order());
@@ -96,7 +96,7 @@ public sealed class WebhookFanOutTests
         await using var receiver = await Receiver.StartAsync();
         var service = await Device.CreateServiceAsync(host);
         await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/hook", "*");
-        using var phone = new Device(host, service, "carol");
+        using var phone = new Device(host, service, "carol-0001");
         await phone.EnrolAsync("Phone");
         await host.DeliverDueAsync();
 
@@ -123,7 +123,7 @@ public sealed class WebhookFanOutTests
         await host.PostAsync($"/v2/Services/{service}/Webhooks/{disabled.GetProperty("sid").GetString()}", ("Status", "disabled"));
         var disabledLater = await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/disabled-later", "*");
 
-        using var phone = new Device(host, service, "dave");
+        using var phone = new Device(host, service, "dave-0001");
         await phone.EnrolAsync("Phone");
         // Disabled after the event was fanned out, before delivery: still nothing.
         await host.Worker.RunOnceAsync(CancellationToken.None);
@@ -134,7 +134,7 @@ public sealed class WebhookFanOutTests
         await phone.ChallengeAsync("Expire", expires: host.Clock.GetUtcNow().AddMinutes(1));
         host.Clock.Advance(TimeSpan.FromMinutes(2));
         await host.SweepAsync();
-        using var stale = new Device(host, service, "erin");
+        using var stale = new Device(host, service, "erin-0001");
         await stale.EnrolAsync("Stale");
         host.Clock.Advance(TimeSpan.FromHours(25));
         await host.SweepAsync();
@@ -142,8 +142,8 @@ public sealed class WebhookFanOutTests
 
         string[] Paths(string path, string? identity = null) => receiver.Requests
             .Where(r => new Uri(r.Url).AbsolutePath == path && (identity is null || r["entity_identity"] == identity)).Select(r => r["type"]).ToArray();
-        Assert.Equal(["factor.created", "factor.verified", "challenge.approved"], Paths("/star", "dave"));
-        Assert.Equal(["factor.created"], Paths("/star", "erin"));
+        Assert.Equal(["factor.created", "factor.verified", "challenge.approved"], Paths("/star", "dave-0001"));
+        Assert.Equal(["factor.created"], Paths("/star", "erin-0001"));
         Assert.Equal(["challenge.approved"], Paths("/approved"));
         Assert.Empty(Paths("/unsubscribed"));
         Assert.Empty(Paths("/other-service"));

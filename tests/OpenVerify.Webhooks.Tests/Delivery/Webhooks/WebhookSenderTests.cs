@@ -9,7 +9,7 @@ public sealed class WebhookSenderTests
     private static async Task<Dictionary<string, string[]>> MakeEventsAsync(ServerHost host, string service)
     {
         var expected = new Dictionary<string, string[]>();
-        foreach (var identity in new[] { "frank", "grace" })
+        foreach (var identity in new[] { "frank-0001", "grace-0001" })
         {
             using var phone = new Device(host, service, identity);
             await phone.EnrolAsync("Phone of " + identity);
@@ -95,7 +95,7 @@ public sealed class WebhookSenderTests
         var service = await Device.CreateServiceAsync(host);
         var webhook = await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/hook", "factor.created");
         var deliveriesUrl = $"/v2/Services/{service}/Webhooks/{webhook.GetProperty("sid").GetString()}/Deliveries";
-        using var phone = new Device(host, service, "heidi");
+        using var phone = new Device(host, service, "heidi-0001");
         await phone.EnrolAsync("Phone");
 
         await host.RunForAsync(TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(1));
@@ -140,7 +140,7 @@ public sealed class WebhookSenderTests
         var service = await Device.CreateServiceAsync(host);
         var webhook = await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/hook?x=1#ct=1000&rt=300&rc=0", "*");
         Assert.EndsWith("#ct=1000&rt=300&rc=0", webhook.GetProperty("webhook_url").GetString());
-        using var phone = new Device(host, service, "ivan");
+        using var phone = new Device(host, service, "ivan-0001");
         await phone.EnrolAsync("Phone");
 
         await host.DeliverDueAsync();
