@@ -47,7 +47,7 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>Starts a host; <paramref name="account"/> reuses an account already in the data directory (restart).</summary>
     public static async Task<ServerHost> StartAsync(
         string? dataDirectory = null, FakeTimeProvider? clock = null, Account? account = null, bool allowPrivateNetworks = true,
-        TimeSpan? retryFor = null)
+        TimeSpan? retryFor = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "openverify-webhooks-tests", Guid.NewGuid().ToString("N"));
         clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
@@ -62,6 +62,11 @@ public sealed class ServerHost : IAsyncDisposable
         if (retryFor is not null)
         {
             settings["OpenVerify:Webhooks:RetryFor"] = retryFor.Value.ToString();
+        }
+
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
         }
 
         builder.Configuration.AddInMemoryCollection(settings);
