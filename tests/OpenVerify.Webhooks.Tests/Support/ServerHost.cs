@@ -25,6 +25,8 @@ public sealed class ServerHost : IAsyncDisposable
 {
     private readonly WebApplication app;
 
+    private bool ownsDirectory;
+
     private ServerHost(WebApplication app, FakeTimeProvider clock, Account account, string dataDirectory)
     {
         this.app = app;
@@ -49,7 +51,8 @@ public sealed class ServerHost : IAsyncDisposable
         string? dataDirectory = null, FakeTimeProvider? clock = null, Account? account = null, bool allowPrivateNetworks = true,
         TimeSpan? retryFor = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
-        dataDirectory ??= Path.Combine(Path.GetTempPath(), "openverify-webhooks-tests", Guid.NewGuid().ToString("N"));
+        var ownsDirectory = dataDirectory is null;
+        dataDirectory ??= NewDataDirectory();
         clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
@@ -83,7 +86,22 @@ public sealed class ServerHost : IAsyncDisposable
         await app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None);
         await app.StartAsync();
         account ??= await app.Services.GetRequiredService<AccountBootstrap>().CreateAsync("webhook tests", CancellationToken.None);
-        return new ServerHost(app, clock, account, dataDirectory);
+        return new ServerHost(app, clock, account, dataDirectory) { ownsDirectory = ownsDirectory };
+    }
+
+    /// <summary>A fresh directory for a SQLite file; the caller deletes it (see <see cref="DeleteDirectory"/>).</summary>
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "openverify-webhooks-tests", Guid.NewGuid().ToString("N"));
+
+    public static void DeleteDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a file still open elsewhere only leaves a temp directory behind.
+        }
     }
 
     /// <summary>Runs the outbox worker until nothing is due at the current (fake) time.</summary>
@@ -147,5 +165,9 @@ public sealed class ServerHost : IAsyncDisposable
         Http.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
+        if (ownsDirectory)
+        {
+            DeleteDirectory(DataDirectory);
+        }
     }
 }

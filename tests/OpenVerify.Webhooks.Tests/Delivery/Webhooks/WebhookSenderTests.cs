@@ -66,7 +66,8 @@ public sealed class WebhookSenderTests
     [Fact]
     public async Task A_server_restarted_mid_retry_delivers_everything_after_restart()
     {
-        var first = await ServerHost.StartAsync();
+        var dataDirectory = ServerHost.NewDataDirectory();
+        var first = await ServerHost.StartAsync(dataDirectory);
         await using var receiver = await Receiver.StartAsync();
         var port = receiver.Port;
         var service = await Device.CreateServiceAsync(first);
@@ -81,16 +82,18 @@ public sealed class WebhookSenderTests
         // The first delivery of each entity is being retried; the rest wait behind it.
         Assert.Equal(2, midRetry.Count(d => d.GetProperty("attempts").GetInt32() > 1));
         Assert.StartsWith("connection failed", midRetry[0].GetProperty("last_error").GetString());
-        var (dataDirectory, clock, account) = (first.DataDirectory, first.Clock, first.Account);
+        var (clock, account) = (first.Clock, first.Account);
         await first.DisposeAsync();
         Assert.Empty(receiver.Requests);
 
-        await using var second = await ServerHost.StartAsync(dataDirectory, clock, account);
+        var second = await ServerHost.StartAsync(dataDirectory, clock, account);
         await receiver.StartAsync(port);
         await second.RunForAsync(TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(30));
 
         AssertExactlyOnceInOrder(receiver, expected);
         Assert.All(receiver.Requests, r => Assert.True(Signatures.TwilioAccepts(r, account.AuthToken)));
+        await second.DisposeAsync();
+        ServerHost.DeleteDirectory(dataDirectory);
     }
 
     [Fact]
