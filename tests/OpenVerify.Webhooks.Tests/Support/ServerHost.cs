@@ -49,7 +49,7 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>Starts a host; <paramref name="account"/> reuses an account already in the data directory (restart).</summary>
     public static async Task<ServerHost> StartAsync(
         string? dataDirectory = null, FakeTimeProvider? clock = null, Account? account = null, bool allowPrivateNetworks = true,
-        TimeSpan? retryFor = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
+        TimeSpan? retryFor = null, IReadOnlyDictionary<string, string?>? extraSettings = null, bool backgroundServices = false)
     {
         var ownsDirectory = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
@@ -76,7 +76,7 @@ public sealed class ServerHost : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(clock);
         var hostedBefore = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToHashSet();
         builder.Services.AddOpenVerify(builder.Configuration);
-        foreach (var added in builder.Services.Where(d => d.ServiceType == typeof(IHostedService) && !hostedBefore.Contains(d)).ToList())
+        foreach (var added in builder.Services.Where(d => !backgroundServices && d.ServiceType == typeof(IHostedService) && !hostedBefore.Contains(d)).ToList())
         {
             builder.Services.Remove(added);
         }

@@ -171,4 +171,23 @@ public sealed class WebhookSenderTests
         Assert.All(received, r => Assert.Equal(receiver.BaseUrl + "/hook?x=1", r.Url));
         Assert.All(received, r => Assert.True(Signatures.TwilioAccepts(r, host.Account.AuthToken)));
     }
+
+    [Fact]
+    public async Task The_running_outbox_worker_delivers_without_being_driven()
+    {
+        await using var host = await ServerHost.StartAsync(backgroundServices: true);
+        await using var receiver = await Receiver.StartAsync();
+        var service = await Device.CreateServiceAsync(host);
+        await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/hook", "*");
+        using var phone = new Device(host, service, "nina-0001");
+        await phone.EnrolAsync("Phone");
+        await phone.VerifyAsync();
+
+        for (var i = 0; i < 100 && receiver.Requests.Count < 2; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(["factor.created", "factor.verified"], receiver.Requests.Select(r => r["type"]));
+    }
 }
