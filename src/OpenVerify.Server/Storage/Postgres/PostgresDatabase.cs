@@ -31,6 +31,9 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
     public string SkipLockedClause => "FOR UPDATE SKIP LOCKED";
 
     /// <inheritdoc />
+    public string AnyOf(string column, string parameter) => $"{column} = ANY(@{parameter})";
+
+    /// <inheritdoc />
     public async Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken);
 
