@@ -12,7 +12,7 @@ namespace OpenVerify.Server.Storage.Postgres;
 /// side, and several server instances may share the database: the stores' conditional UPDATEs,
 /// the entity row lock and the outbox's <c>FOR UPDATE SKIP LOCKED</c> claim keep them correct.
 /// </summary>
-public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
+public sealed class PostgresDatabase : IDatabase, IAsyncDisposable, IDisposable
 {
     // Note: any fixed 64-bit number will do; it only has to be the same for every instance.
     private const long MigrationLockKey = 0x4f70656e56657269; // "OpenVeri"
@@ -88,4 +88,7 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    /// <inheritdoc />
+    public void Dispose() => dataSource.Dispose();
 }
