@@ -29,6 +29,7 @@ public sealed class MultiInstanceTests(PostgresFixture postgres, ITestOutputHelp
 {
     private const int InstanceCount = 3;
     private const int Users = 12;
+    private const int MaxFactors = 3;
 
     private readonly CancellationToken ct = new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token;
     private readonly DeliveryLog log = new();
@@ -68,6 +69,34 @@ public sealed class MultiInstanceTests(PostgresFixture postgres, ITestOutputHelp
         Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE attempts <> 1"));
         Assert.Equal(Users, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM challenges WHERE status = 'approved'"));
         Report();
+    }
+
+    [Fact]
+    public async Task Concurrent_enrolments_for_one_user_across_instances_stop_at_the_factor_limit()
+    {
+        var account = await hosts[0].Services.GetRequiredService<AccountBootstrap>().CreateAsync("limits", ct);
+        var backend = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(account.Sid + ":" + account.AuthToken)));
+        var serviceSid = (await SendAsync(clients[0], "/v2/Services", backend, new() { ["FriendlyName"] = "Bank" })).Json.GetProperty("sid").GetString()!;
+        const string identity = "user-limited";
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(async () =>
+        {
+            var client = clients[i % InstanceCount];
+            var token = await SendAsync(client, $"/v2/Services/{serviceSid}/AccessTokens", backend, new() { ["Identity"] = identity, ["FactorType"] = "push" });
+            using var device = new TestDevice(account.Sid);
+            var enrolment = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("token:" + token.Json.GetProperty("token").GetString())));
+            return await SendAsync(clients[(i + 1) % InstanceCount], $"/v2/Services/{serviceSid}/Entities/{identity}/Factors", enrolment, new()
+            {
+                ["FriendlyName"] = "phone " + i, ["FactorType"] = "push", ["Binding.PublicKey"] = device.PublicKey, ["Binding.Alg"] = "ES256",
+                ["Config.SdkVersion"] = "0.9.0", ["Config.AppId"] = "com.example.bank", ["Config.NotificationPlatform"] = "none",
+            });
+        })));
+
+        Assert.Equal(MaxFactors, results.Count(r => r.Status == HttpStatusCode.Created));
+        Assert.All(results.Where(r => r.Status != HttpStatusCode.Created), r => Assert.Equal(60315, r.Json.GetProperty("code").GetInt32()));
+        await using var c = await OpenAsync();
+        Assert.Equal(MaxFactors, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM factors WHERE service_sid = @serviceSid", new { serviceSid }));
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM entities WHERE service_sid = @serviceSid", new { serviceSid }));
     }
 
     [Fact]
@@ -241,6 +270,7 @@ public sealed class MultiInstanceTests(PostgresFixture postgres, ITestOutputHelp
             ["OpenVerify:OutboxPollInterval"] = "00:00:00.050",
             ["OpenVerify:OutboxLease"] = "00:00:05",
             ["OpenVerify:OutboxBatchSize"] = "16",
+            ["OpenVerify:MaxPushFactorsPerEntity"] = MaxFactors.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddOpenVerify(builder.Configuration);
