@@ -16,5 +16,13 @@ app.Configure(config =>
         keys.SetDescription("Manage API keys");
         keys.AddCommand<KeysCreateCommand>("create").WithDescription("Create an API key (SK…) for an account");
     });
+    config.AddBranch("credentials", credentials =>
+    {
+        credentials.SetDescription("Manage push credentials (FCM, APNs) in the server's storage");
+        credentials.AddCommand<CredentialsCreateCommand>("create").WithDescription("Store an FCM or APNs credential (CR…)");
+        credentials.AddCommand<CredentialsListCommand>("list").WithDescription("List an account's push credentials");
+        credentials.AddCommand<CredentialsDeleteCommand>("delete").WithDescription("Delete a push credential");
+    });
+    config.AddCommand<PushLogCommand>("push-log").WithDescription("Show push delivery attempts (newest first)");
 });
 return await app.RunAsync(args);
