@@ -31,6 +31,7 @@ namespace OpenVerify.Push.Tests;
 public sealed class PushHost : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private bool ownsDataDirectory;
 
     private PushHost(WebApplication app, FakeTimeProvider clock, string dataDirectory)
     {
@@ -64,6 +65,7 @@ public sealed class PushHost : IAsyncDisposable
     public static async Task<PushHost> StartAsync(PushStandIns standIns, TestKeys keys, string? dataDirectory = null, FakeTimeProvider? clock = null,
         Dictionary<string, string?>? settings = null, string? accountSid = null, string? authToken = null)
     {
+        var owned = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
         // Note: starts at the real time because Google.Apis.Auth stamps a token's issue time with the
         // system clock while judging its staleness with ours.
@@ -94,7 +96,7 @@ public sealed class PushHost : IAsyncDisposable
         app.MapOpenVerify();
         await app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None);
         await app.StartAsync();
-        var host = new PushHost(app, clock, dataDirectory);
+        var host = new PushHost(app, clock, dataDirectory) { ownsDataDirectory = owned };
         var bootstrap = app.Services.GetRequiredService<AccountBootstrap>();
         if (accountSid is null)
         {
@@ -239,5 +241,21 @@ public sealed class PushHost : IAsyncDisposable
         Client.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
+        if (ownsDataDirectory)
+        {
+            DeleteDataDirectory(DataDirectory);
+        }
+    }
+
+    /// <summary>Removes a data directory (best effort: SQLite may still be letting go of the file).</summary>
+    public static void DeleteDataDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

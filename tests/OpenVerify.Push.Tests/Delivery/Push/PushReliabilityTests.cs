@@ -240,7 +240,7 @@ public sealed class PushReliabilityTests : IAsyncLifetime
         await before.DisposeAsync();
         Assert.Empty(standIns.Fcm);
 
-        await using var after = await PushHost.StartAsync(standIns, keys, dataDirectory, clock, accountSid: accountSid, authToken: authToken);
+        var after = await PushHost.StartAsync(standIns, keys, dataDirectory, clock, accountSid: accountSid, authToken: authToken);
         Assert.Equal(3, await after.DrainAsync());
         after.Clock.Advance(TimeSpan.FromSeconds(61));
         Assert.Equal(3, await after.DrainAsync());
@@ -248,6 +248,8 @@ public sealed class PushReliabilityTests : IAsyncLifetime
         var sent = standIns.Fcm.Select(r => r.Json.GetProperty("message").GetProperty("data").GetProperty("challenge_sid").GetString()!).Order().ToList();
         Assert.Equal(challenges.Order().ToList(), sent);
         Assert.All(await after.PushMessagesAsync(), m => Assert.Equal("done", m.State));
+        await after.DisposeAsync();
+        PushHost.DeleteDataDirectory(dataDirectory);
     }
 
     [Fact]
