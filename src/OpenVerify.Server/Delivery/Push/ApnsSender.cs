@@ -43,6 +43,8 @@ public sealed class ApnsSender(IOptions<PushOptions> options, TimeProvider clock
         request.Headers.TryAddWithoutValidation("apns-push-type", "alert");
         request.Headers.TryAddWithoutValidation("apns-priority", "10");
         request.Headers.TryAddWithoutValidation("apns-expiration", job.ExpiresAt.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // A re-send (or an at-least-once duplicate) replaces the earlier alert of the same challenge on the device.
+        request.Headers.TryAddWithoutValidation("apns-collapse-id", job.ChallengeSid);
         HttpClient client;
         if (secret.UsesCertificate)
         {

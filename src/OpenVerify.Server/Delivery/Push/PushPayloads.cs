@@ -15,7 +15,7 @@ public static class PushPayloads
 
     private static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The FCM HTTP v1 request body: a data message, Android priority high, TTL as left.</summary>
+    /// <summary>The FCM HTTP v1 request body: a data message, Android priority high, TTL as left, collapsed per challenge.</summary>
     public static string Fcm(PushJob job, bool hideMessage, TimeSpan ttl)
     {
         using var buffer = new MemoryStream();
@@ -37,6 +37,8 @@ public static class PushPayloads
             w.WriteStartObject("android");
             w.WriteString("priority", "high");
             w.WriteString("ttl", Math.Max(0, (long)ttl.TotalSeconds) + "s");
+            // A re-send (or an at-least-once duplicate) replaces the earlier message of the same challenge.
+            w.WriteString("collapse_key", job.ChallengeSid);
             w.WriteEndObject();
             w.WriteEndObject();
             w.WriteEndObject();

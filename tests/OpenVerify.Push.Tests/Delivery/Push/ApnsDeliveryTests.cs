@@ -55,6 +55,7 @@ public sealed class ApnsDeliveryTests : IAsyncLifetime
         Assert.Equal("com.example.verify", sent.Headers["apns-topic"]);
         Assert.Equal("alert", sent.Headers["apns-push-type"]);
         Assert.Equal("10", sent.Headers["apns-priority"]);
+        Assert.Equal(challenge, sent.Headers["apns-collapse-id"]);
         Assert.Equal(expires.ToString(System.Globalization.CultureInfo.InvariantCulture), sent.Headers["apns-expiration"]);
         Assert.Equal(
             "{\"aps\":{\"alert\":{\"body\":\"Approve sign-in?\"},\"mutable-content\":1},\"type\":\"verify_push_challenge\",\"challenge_sid\":\"" + challenge

@@ -44,7 +44,7 @@ public sealed class FcmDeliveryTests : IAsyncLifetime
         // The exact body, key order included; TTL is the challenge's 5 minutes.
         Assert.Equal(
             "{\"message\":{\"token\":\"" + new string('f', 64) + "\",\"data\":{\"type\":\"verify_push_challenge\",\"challenge_sid\":\"" + challenge
-            + "\",\"factor_sid\":\"" + factor.Sid + "\",\"message\":\"Approve \\\"sign-in\\\" from Zürich?\"},\"android\":{\"priority\":\"high\",\"ttl\":\"300s\"}}}",
+            + "\",\"factor_sid\":\"" + factor.Sid + "\",\"message\":\"Approve \\\"sign-in\\\" from Zürich?\"},\"android\":{\"priority\":\"high\",\"ttl\":\"300s\",\"collapse_key\":\"" + challenge + "\"}}}",
             sent.Body);
         var token = Assert.Single(standIns.TokenRequests);
         Assert.Equal(host.Clock.GetUtcNow().ToUnixTimeSeconds(), token.GetProperty("iat").GetInt64());
