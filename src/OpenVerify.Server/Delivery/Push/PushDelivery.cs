@@ -93,6 +93,8 @@ public sealed class PushDelivery(
                 var cleared = await tokens.ClearTokenAsync(job.FactorSid, job.Token, now.ToUnixTimeSeconds(), cancellationToken);
                 logger.LogInformation("Push token of factor {Factor} rejected ({Detail}); cleared: {Cleared}", job.FactorSid, result.Detail, cleared);
                 return OutboxOutcome.Dead(result.Detail + (cleared ? "; token cleared on the factor" : "; token already replaced"));
+            case PushResultKind.Transient when job.SingleAttempt:
+                return OutboxOutcome.Dead(result.Detail + "; not retried: Ttl 0 asks for one attempt");
             case PushResultKind.Transient:
                 var delay = Backoff.For(message.Attempts);
                 if (result.RetryAfter is { } asked && asked > delay)

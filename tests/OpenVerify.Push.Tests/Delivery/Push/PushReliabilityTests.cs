@@ -274,6 +274,26 @@ public sealed class PushReliabilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_notification_with_ttl_0_is_tried_once()
+    {
+        var (factor, _) = await FactorAsync(host, "fcm", new string('d', 64));
+        var challenge = await host.CreateChallengeAsync(factor);
+        await host.DrainAsync();
+        standIns.FcmReplies.Enqueue(new Reply(503, "{}"));
+
+        var (status, _) = await host.PostAsync($"/v2/Services/{factor.ServiceSid}/Entities/{factor.Identity}/Challenges/{challenge}/Notifications", ("Ttl", "0"));
+        Assert.Equal(201, status);
+        await host.DrainAsync();
+        host.Clock.Advance(TimeSpan.FromSeconds(5));
+        await host.DrainAsync();
+
+        Assert.Equal(2, standIns.Fcm.Count);
+        var resend = (await host.PushMessagesAsync())[1];
+        Assert.Equal(("dead", 1L), (resend.State, resend.Attempts));
+        Assert.Contains("one attempt", resend.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Notifications_for_an_answered_or_expired_challenge_are_refused()
     {
         var (factor, _) = await FactorAsync(host, "fcm", new string('f', 64));
