@@ -113,6 +113,9 @@ public sealed class PushHost : IAsyncDisposable
     /// <summary>The account's auth token.</summary>
     public string AuthToken { get; private set; } = "";
 
+    /// <summary>An HTTP handler that reaches this server in memory.</summary>
+    public HttpMessageHandler CreateHandler() => app.GetTestServer().CreateHandler();
+
     /// <summary>A client with the given Authorization.</summary>
     public HttpClient ClientFor(string scheme, string userPassword)
     {
