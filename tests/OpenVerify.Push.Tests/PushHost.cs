@@ -81,7 +81,6 @@ public sealed class PushHost : IAsyncDisposable
             ["OpenVerify:Push:ApnsProductionUrl"] = standIns.ApnsBase,
             ["OpenVerify:Push:ApnsSandboxUrl"] = standIns.ApnsBase + "/sandbox",
             ["OpenVerify:Push:ApnsTrustedCertificateThumbprint"] = keys.ApnsServerThumbprint,
-            ["OpenVerify:Push:SendTimeout"] = "00:00:01",
         };
         foreach (var (key, value) in settings ?? [])
         {

@@ -86,20 +86,23 @@ public sealed class PushReliabilityTests : IAsyncLifetime
     [Fact]
     public async Task A_hanging_fcm_times_out_and_is_retried()
     {
-        var (factor, _) = await FactorAsync(host, "fcm", new string('3', 64));
+        await using var impatient = await PushHost.StartAsync(standIns, keys, settings: new() { ["OpenVerify:Push:SendTimeout"] = "00:00:02" });
+        var (factor, _) = await FactorAsync(impatient, "fcm", new string('3', 64));
+        await impatient.CreateChallengeAsync(factor);
+        await impatient.DrainAsync();
         standIns.FcmReplies.Enqueue(Reply.Hangs());
-        await host.CreateChallengeAsync(factor);
+        await impatient.CreateChallengeAsync(factor);
 
-        await host.DrainAsync();
-        var first = Assert.Single(await host.PushMessagesAsync());
-        Assert.Equal("pending", first.State);
-        Assert.Equal("FCM timed out", first.LastError);
+        await impatient.DrainAsync();
+        var hung = (await impatient.PushMessagesAsync())[1];
+        Assert.Equal("pending", hung.State);
+        Assert.Equal("FCM timed out", hung.LastError);
 
-        host.Clock.Advance(TimeSpan.FromSeconds(2));
-        await host.DrainAsync();
+        impatient.Clock.Advance(TimeSpan.FromSeconds(2));
+        await impatient.DrainAsync();
 
-        Assert.Equal("done", Assert.Single(await host.PushMessagesAsync()).State);
-        Assert.Equal(2, standIns.Fcm.Count);
+        Assert.Equal("done", (await impatient.PushMessagesAsync())[1].State);
+        Assert.Equal(3, standIns.Fcm.Count);
     }
 
     [Theory]
