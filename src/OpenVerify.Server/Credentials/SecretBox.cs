@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenVerify.Server.Hosting;
 
@@ -50,11 +51,24 @@ public sealed class SecretBox
     private readonly Lazy<byte[]> key;
 
     /// <summary>Creates the box; the key is loaded (or the key file created) on first use.</summary>
-    public SecretBox(IOptions<SecretOptions> secrets, IOptions<OpenVerifyOptions> options)
+    public SecretBox(IOptions<SecretOptions> secrets, IOptions<OpenVerifyOptions> options, ILogger<SecretBox>? logger = null)
     {
-        key = new Lazy<byte[]>(() => secrets.Value.Key is { } configured
-            ? TryDecodeKey(configured) ?? throw new InvalidOperationException("OpenVerify:Secrets:Key must be the base64 of exactly 32 bytes")
-            : LoadOrCreateKeyFile(Path.Combine(options.Value.DataDirectory, SecretOptions.KeyFileName)));
+        key = new Lazy<byte[]>(() =>
+        {
+            if (secrets.Value.Key is { } configured)
+            {
+                return TryDecodeKey(configured) ?? throw new InvalidOperationException("OpenVerify:Secrets:Key must be the base64 of exactly 32 bytes");
+            }
+
+            var file = Path.Combine(options.Value.DataDirectory, SecretOptions.KeyFileName);
+            if (options.Value.Storage != "sqlite")
+            {
+                // Instances sharing a database must share the key; a key file per instance would not open the others' secrets.
+                logger?.LogWarning("Push credentials are sealed with the key file {File}; every instance sharing this database needs the same key: set OpenVerify:Secrets:Key", file);
+            }
+
+            return LoadOrCreateKeyFile(file);
+        });
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> bound to <paramref name="owner"/> (e.g. a CR SID).</summary>

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenVerify.Protocol.Signing;
 using OpenVerify.Server.Credentials;
@@ -19,7 +20,7 @@ namespace OpenVerify.Server.Delivery.Push;
 /// Certificate authentication presents the credential's client certificate. Connections are kept
 /// open and multiplexed, one pool per certificate.
 /// </summary>
-public sealed class ApnsSender(IOptions<PushOptions> options, TimeProvider clock) : IDisposable
+public sealed class ApnsSender(IOptions<PushOptions> options, TimeProvider clock, ILogger<ApnsSender> logger) : IDisposable
 {
     /// <summary>How long a provider JWT is reused before a new one is signed.</summary>
     public static readonly TimeSpan JwtLifetime = TimeSpan.FromMinutes(50);
@@ -128,6 +129,7 @@ public sealed class ApnsSender(IOptions<PushOptions> options, TimeProvider clock
         if (settings.ApnsTrustedCertificateThumbprint is { Length: > 0 } pinned)
         {
             // Tests only: one named certificate is accepted besides the normally trusted ones.
+            logger.LogWarning("OpenVerify:Push:ApnsTrustedCertificateThumbprint is set: APNs connections also accept the certificate {Thumbprint}. Leave it empty outside tests", pinned);
             ssl.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
                 errors == SslPolicyErrors.None
                 || (cert is not null && string.Equals(Convert.ToHexString(cert.GetCertHash(HashAlgorithmName.SHA256)), pinned, StringComparison.OrdinalIgnoreCase));

@@ -70,9 +70,9 @@ public sealed class PushDelivery(
         {
             secret = credential.OpenSecret(box);
         }
-        catch (Exception e) when (e is CryptographicException or FormatException or JsonException)
+        catch (Exception e) when (e is CryptographicException or FormatException or JsonException or InvalidOperationException)
         {
-            return Dead(job, $"credential {credentialSid} cannot be decrypted with this server's key (OpenVerify:Secrets:Key)");
+            return Dead(job, $"credential {credentialSid} cannot be decrypted with this server's key (OpenVerify:Secrets:Key): {e.Message}");
         }
 
         var hideMessage = settings.PushHideMessage;
