@@ -96,6 +96,36 @@ public sealed class CredentialsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_update_with_unusable_material_is_refused_and_changes_nothing()
+    {
+        var sid = await host.CreateFcmCredentialAsync(keys);
+
+        var (status, error) = await host.PostAsync("/v1/Credentials/" + sid, ("FriendlyName", "renamed"), ("Secret", "{}"));
+
+        Assert.Equal(400, status);
+        Assert.Equal(60200, error.GetProperty("code").GetInt32());
+        var (_, unchanged) = await host.GetAsync("/v1/Credentials/" + sid);
+        Assert.Equal("firebase", unchanged.GetProperty("friendly_name").GetString());
+    }
+
+    [Fact]
+    public async Task Pushes_through_a_deleted_credential_are_dead_lettered_with_the_reason()
+    {
+        var sid = await host.CreateFcmCredentialAsync(keys);
+        var service = await host.CreateServiceAsync(("Push.FcmCredentialSid", sid));
+        var (factor, _) = await host.AddFactorAsync(service, "fcm", new string('a', 64));
+        using var deleted = await host.Client.DeleteAsync("/v1/Credentials/" + sid);
+
+        await host.CreateChallengeAsync(factor);
+        await host.DrainAsync();
+
+        var message = Assert.Single(await host.PushMessagesAsync());
+        Assert.Equal("dead", message.State);
+        Assert.Contains(sid + " (Push.FcmCredentialSid of service " + service + ") does not exist", message.LastError, StringComparison.Ordinal);
+        Assert.Empty(standIns.Fcm);
+    }
+
+    [Fact]
     public async Task An_apn_token_key_needs_its_key_id_and_team_id()
     {
         var (status, error) = await host.PostAsync("/v1/Credentials", ("Type", "apn"), ("Secret", keys.ApnsP8), ("KeyId", TestKeys.ApnsKeyId));
