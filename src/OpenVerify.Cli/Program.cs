@@ -22,5 +22,13 @@ app.Configure(config =>
         webhooks.AddCommand<WebhooksDeliveriesCommand>("deliveries").WithDescription("List a webhook's deliveries");
         webhooks.AddCommand<WebhooksReplayCommand>("replay").WithDescription("Send dead deliveries again");
     });
+    config.AddBranch("credentials", credentials =>
+    {
+        credentials.SetDescription("Manage push credentials (FCM, APNs) in the server's storage");
+        credentials.AddCommand<CredentialsCreateCommand>("create").WithDescription("Store an FCM or APNs credential (CR…)");
+        credentials.AddCommand<CredentialsListCommand>("list").WithDescription("List an account's push credentials");
+        credentials.AddCommand<CredentialsDeleteCommand>("delete").WithDescription("Delete a push credential");
+    });
+    config.AddCommand<PushLogCommand>("push-log").WithDescription("Show push delivery attempts (newest first)");
 });
 return await app.RunAsync(args);

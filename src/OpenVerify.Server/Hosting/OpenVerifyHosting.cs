@@ -10,7 +10,9 @@ using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Auth;
 using OpenVerify.Server.Background;
 using OpenVerify.Server.Challenges;
+using OpenVerify.Server.Credentials;
 using OpenVerify.Server.Delivery;
+using OpenVerify.Server.Delivery.Push;
 using OpenVerify.Server.Entities;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Http;
@@ -47,6 +49,7 @@ public static class OpenVerifyHosting
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IOutbox, SqlOutbox>();
         services.AddSingleton<OutboxWorker>();
+        services.AddPushDelivery(configuration);
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
         services.AddOpenVerifyWebhooks(configuration);
         services.AddSingleton<Authenticator>();
@@ -58,7 +61,7 @@ public static class OpenVerifyHosting
         return services;
     }
 
-    /// <summary>Adds the error writer and maps <c>/healthz</c> and the Verify API under <c>/v2</c>.</summary>
+    /// <summary>Adds the error writer and maps <c>/healthz</c>, the Verify API under <c>/v2</c> and push credentials under <c>/v1</c>.</summary>
     public static WebApplication MapOpenVerify(this WebApplication app)
     {
         app.UseMiddleware<ErrorWriter>();
@@ -71,6 +74,8 @@ public static class OpenVerifyHosting
         v2.MapNotificationsApi();
         v2.MapWebhooksApi();
         v2.MapAccessTokensApi();
+        var v1 = app.MapGroup("/v1").AddEndpointFilter<AuthenticationFilter>();
+        v1.MapCredentialsApi();
         return app;
     }
 

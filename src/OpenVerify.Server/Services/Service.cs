@@ -54,6 +54,12 @@ public sealed class ServiceSettings
     public bool VerifyEventSubscriptionEnabled { get; set; }
     /// <summary>Adds <c>details.date</c> to challenges (deprecated by Twilio, still honoured).</summary>
     public bool PushIncludeDate { get; set; }
+    /// <summary>
+    /// OpenVerify extension (form <c>Push.HideMessage</c>, response <c>push.hide_message</c>): keep the
+    /// challenge message out of push payloads, so only SIDs pass through Google or Apple and the app
+    /// fetches the details over TLS. Twilio's helper libraries ignore the extra response field.
+    /// </summary>
+    public bool PushHideMessage { get; set; }
     /// <summary>CR SID of the APNs credential.</summary>
     public string? ApnCredentialSid { get; set; }
     /// <summary>CR SID of the FCM credential.</summary>

@@ -22,6 +22,7 @@ public static class ServiceForms
         s.CustomCodeEnabled = form.Bool("CustomCodeEnabled") ?? s.CustomCodeEnabled;
         s.VerifyEventSubscriptionEnabled = form.Bool("VerifyEventSubscriptionEnabled") ?? s.VerifyEventSubscriptionEnabled;
         s.PushIncludeDate = form.Bool("Push.IncludeDate") ?? s.PushIncludeDate;
+        s.PushHideMessage = form.Bool("Push.HideMessage") ?? s.PushHideMessage; // OpenVerify extension
         s.ApnCredentialSid = form.Sid("Push.ApnCredentialSid", SidPrefix.Credential) ?? s.ApnCredentialSid;
         s.FcmCredentialSid = form.Sid("Push.FcmCredentialSid", SidPrefix.Credential) ?? s.FcmCredentialSid;
         s.TotpIssuer = form.Text("Totp.Issuer", 255) ?? s.TotpIssuer;

@@ -19,7 +19,7 @@ public sealed record ServiceResource(
         return new ServiceResource(
             service.Sid, service.AccountSid, service.FriendlyName, s.CodeLength, s.LookupEnabled, s.Psd2Enabled,
             s.SkipSmsToLandlines, s.DtmfInputRequired, s.TtsName, s.DoNotShareWarningEnabled, s.CustomCodeEnabled,
-            new PushShape(s.PushIncludeDate, s.ApnCredentialSid, s.FcmCredentialSid),
+            new PushShape(s.PushIncludeDate, s.ApnCredentialSid, s.FcmCredentialSid, s.PushHideMessage),
             new TotpShape(s.TotpIssuer, s.TotpTimeStep, s.TotpCodeLength, s.TotpSkew),
             s.DefaultTemplateSid,
             new WhatsappShape(s.WhatsappMsgServiceSid, s.WhatsappFrom),
@@ -41,8 +41,8 @@ public sealed record ServiceResource(
             });
     }
 
-    /// <summary><c>push</c>.</summary>
-    public sealed record PushShape(bool IncludeDate, string? ApnCredentialSid, string? FcmCredentialSid);
+    /// <summary><c>push</c>; <c>hide_message</c> is an OpenVerify extension.</summary>
+    public sealed record PushShape(bool IncludeDate, string? ApnCredentialSid, string? FcmCredentialSid, bool HideMessage);
 
     /// <summary><c>totp</c>: null until configured, as in Twilio's examples.</summary>
     public sealed record TotpShape(string? Issuer, int? TimeStep, int? CodeLength, int? Skew);

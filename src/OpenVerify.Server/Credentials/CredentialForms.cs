@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using OpenVerify.Protocol.Errors;
+using OpenVerify.Server.Http;
+
+namespace OpenVerify.Server.Credentials;
+
+/// <summary>
+/// Create/Update Credential parameters. Twilio's names: <c>Type</c> (fcm | apn), <c>FriendlyName</c>,
+/// <c>Secret</c>, <c>Certificate</c>, <c>PrivateKey</c>, <c>Sandbox</c>. OpenVerify adds <c>KeyId</c> and
+/// <c>TeamId</c> for APNs token authentication, where <c>Secret</c> is the .p8 key (PEM).
+/// The material is checked here, so a credential that could never send is refused at once.
+/// </summary>
+public static class CredentialForms
+{
+    /// <summary>Longest friendly name accepted.</summary>
+    public const int MaxFriendlyName = 64;
+
+    private const int MaxSecret = 16 * 1024;
+
+    /// <summary>What a create request carries.</summary>
+    public sealed record Input(string Type, string? FriendlyName, bool Sandbox, PushSecret Secret);
+
+    /// <summary>Reads and checks a create form.</summary>
+    public static Input ReadCreate(VerifyForm form)
+    {
+        var type = form.Get("Type") is { Length: > 0 } t ? t : throw ErrorCatalogue.MissingParameter("Type");
+        var input = new Input(type, form.Text("FriendlyName", MaxFriendlyName), form.Bool("Sandbox") ?? false, ReadSecret(form, new PushSecret()));
+        Check(input);
+        return input;
+    }
+
+    /// <summary>True when an update form changes key material.</summary>
+    public static bool ChangesSecret(VerifyForm form) => !form.HasNone("Secret", "KeyId", "TeamId", "Certificate", "PrivateKey");
+
+    /// <summary>The material sent, over <paramref name="current"/> (update sends only what changes).</summary>
+    public static PushSecret ReadSecret(VerifyForm form, PushSecret current) => new(
+        form.Text("Secret", MaxSecret) ?? current.Secret,
+        form.Text("KeyId", 64) ?? current.KeyId,
+        form.Text("TeamId", 64) ?? current.TeamId,
+        form.Text("Certificate", MaxSecret) ?? current.Certificate,
+        form.Text("PrivateKey", MaxSecret) ?? current.PrivateKey);
+
+    /// <summary>Refuses a type it cannot send with, or material that does not parse.</summary>
+    public static void Check(Input input)
+    {
+        switch (input.Type)
+        {
+            case PushCredentialTypes.Fcm:
+                ReadServiceAccount(input.Secret.Secret ?? throw ErrorCatalogue.MissingParameter("Secret"));
+                break;
+            case PushCredentialTypes.Apn when input.Secret.UsesCertificate:
+                CheckCertificate(input.Secret);
+                break;
+            case PushCredentialTypes.Apn:
+                CheckTokenKey(input.Secret);
+                break;
+            case "gcm":
+                throw ErrorCatalogue.InvalidParameter("Type", "gcm (legacy GCM server keys) is not supported; use fcm with a service-account JSON");
+            default:
+                throw ErrorCatalogue.InvalidParameter("Type", "must be one of fcm, apn");
+        }
+    }
+
+    /// <summary>A Firebase service account: the fields FCM HTTP v1 needs.</summary>
+    public sealed record ServiceAccount(string ProjectId, string ClientEmail, string PrivateKey, string? PrivateKeyId);
+
+    /// <summary>Parses a service-account JSON (as downloaded from the Firebase console).</summary>
+    public static ServiceAccount ReadServiceAccount(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            string? Field(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (Field("type") is { } kind && kind != "service_account")
+            {
+                throw ErrorCatalogue.InvalidParameter("Secret", "must be a service-account JSON (type service_account)");
+            }
+
+            var account = new ServiceAccount(
+                Field("project_id") ?? throw ErrorCatalogue.InvalidParameter("Secret", "the service-account JSON has no project_id"),
+                Field("client_email") ?? throw ErrorCatalogue.InvalidParameter("Secret", "the service-account JSON has no client_email"),
+                Field("private_key") ?? throw ErrorCatalogue.InvalidParameter("Secret", "the service-account JSON has no private_key"),
+                Field("private_key_id"));
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(account.PrivateKey);
+            return account;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or CryptographicException)
+        {
+            throw ErrorCatalogue.InvalidParameter("Secret", "must be a Firebase service-account JSON with an RSA private_key");
+        }
+    }
+
+    /// <summary>The APNs signing key of a token-auth credential.</summary>
+    public static ECDsa ReadTokenKey(string pem)
+    {
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(pem);
+            if (key.KeySize != 256)
+            {
+                throw new CryptographicException("not P-256");
+            }
+
+            return key;
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            key.Dispose();
+            throw ErrorCatalogue.InvalidParameter("Secret", "must be the APNs .p8 auth key (PEM, P-256)");
+        }
+    }
+
+    private static void CheckTokenKey(PushSecret secret)
+    {
+        using var key = ReadTokenKey(secret.Secret ?? throw ErrorCatalogue.MissingParameter("Secret"));
+        if (string.IsNullOrWhiteSpace(secret.KeyId))
+        {
+            throw ErrorCatalogue.MissingParameter("KeyId");
+        }
+
+        if (string.IsNullOrWhiteSpace(secret.TeamId))
+        {
+            throw ErrorCatalogue.MissingParameter("TeamId");
+        }
+    }
+
+    private static void CheckCertificate(PushSecret secret)
+    {
+        if (string.IsNullOrEmpty(secret.PrivateKey))
+        {
+            throw ErrorCatalogue.MissingParameter("PrivateKey");
+        }
+
+        try
+        {
+            using var certificate = X509Certificate2.CreateFromPem(secret.Certificate, secret.PrivateKey);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            throw ErrorCatalogue.InvalidParameter("Certificate", "Certificate and PrivateKey must be a matching PEM certificate and key");
+        }
+    }
+}
