@@ -34,7 +34,6 @@ public sealed class ChallengePagingTests(ServerFixture fixture)
     {
         var sids = new List<string>();
         var sizes = new List<int>();
-        var pages = new List<int>();
         string? token = null;
         do
         {
@@ -43,14 +42,12 @@ public sealed class ChallengePagingTests(ServerFixture fixture)
             Assert.Equal(PageSize, page.Metadata.PageSize);
             sids.AddRange(page.Challenges.Select(c => c.Sid));
             sizes.Add(page.Challenges.Count);
-            pages.Add(page.Metadata.Page);
             token = page.Metadata.NextPageToken;
             Assert.True(sizes.Count <= 3, "The server kept handing out next page tokens");
         }
         while (token is not null);
 
         Assert.Equal([50, 50, 20], sizes);
-        Assert.Equal([0, 1, 2], pages);
         Assert.Equal(sids.Count, sids.Distinct().Count());
         return sids;
     }

@@ -12,9 +12,17 @@ namespace OpenVerify.Cli.Commands.Device;
 public abstract class DeviceCommand<TSettings> : AsyncCommand<TSettings>
     where TSettings : DeviceSettings
 {
+    private const int RedirectedWidth = 240;
+
     /// <inheritdoc />
     public sealed override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
+        if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < RedirectedWidth)
+        {
+            // Note: piped output has no terminal width; Spectre.Console would wrap SIDs at 80 columns.
+            AnsiConsole.Profile.Width = RedirectedWidth;
+        }
+
         try
         {
             using var session = await DeviceSession.OpenAsync(DeviceHome.Resolve(settings.Home), cancellationToken);
