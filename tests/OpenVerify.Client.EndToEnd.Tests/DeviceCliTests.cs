@@ -95,7 +95,7 @@ public sealed class DeviceCliTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task Watch_without_a_terminal_needs_auto()
+    public async Task Watch_without_a_terminal_needs_auto_and_the_home_can_come_from_the_environment()
     {
         using var home = new TempDirectory("openverify-e2e-cli");
         var cli = new DeviceCli(home.Path);
@@ -104,9 +104,27 @@ public sealed class DeviceCliTests(ServerFixture fixture)
         var token = await fixture.Backend.CreateAccessTokenAsync(service, identity);
         (await cli.RunAsync("enroll", "--server", ServerUrl, "--service", service, "--identity", identity, "--token", token)).Succeeded();
 
+        // The same device, found through OPENVERIFY_DEVICE_HOME instead of --home.
+        var fromEnvironment = (await cli.RunWithHomeFromEnvironmentAsync("factors", "--json")).Json();
+        Assert.Equal(identity, Assert.Single(fromEnvironment.EnumerateArray()).GetProperty("identity").GetString());
+
         var watched = await cli.RunAsync("watch", "--timeout", "5");
 
         Assert.Equal(1, watched.ExitCode);
         Assert.Contains("--auto", watched.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plain_http_to_another_host_is_refused_before_anything_is_sent()
+    {
+        using var home = new TempDirectory("openverify-e2e-cli");
+        var cli = new DeviceCli(home.Path);
+
+        var refused = await cli.RunAsync("enroll", "--server", "http://verify.example.com", "--service", "VA" + new string('0', 32),
+            "--identity", "user-00000001", "--token", "YK00.secret", "--json");
+
+        Assert.Equal(1, refused.ExitCode);
+        var error = JsonDocument.Parse(refused.StandardOutput).RootElement.GetProperty("error");
+        Assert.Contains("--allow-http", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 }

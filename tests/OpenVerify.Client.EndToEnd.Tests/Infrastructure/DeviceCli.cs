@@ -29,10 +29,16 @@ internal sealed class DeviceCli(string home)
 
     public string Home => home;
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunAsync(["device", .. args, "--home", home], null);
+
+    /// <summary>Runs without <c>--home</c>, the directory coming from <c>OPENVERIFY_DEVICE_HOME</c>.</summary>
+    public Task<CliResult> RunWithHomeFromEnvironmentAsync(params string[] args) =>
+        RunAsync(["device", .. args], new Dictionary<string, string> { ["OPENVERIFY_DEVICE_HOME"] = home });
+
+    private static async Task<CliResult> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment)
     {
-        var info = OpenVerifyBinary.StartInfo(["device", .. args, "--home", home]);
-        var command = "openverify device " + string.Join(' ', args);
+        var info = OpenVerifyBinary.StartInfo(args, environment);
+        var command = "openverify " + string.Join(' ', args);
         using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start " + info.FileName);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
