@@ -7,13 +7,14 @@ namespace OpenVerify.Client.EndToEnd.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class ClockSkewTests(ServerFixture fixture)
 {
-    private static readonly TimeSpan Skew = TimeSpan.FromMinutes(-20);
-
-    [Fact]
-    public async Task A_clock_20_minutes_slow_is_corrected_from_the_401_Date_and_the_correction_is_persisted()
+    [Theory]
+    [InlineData(-20)]
+    [InlineData(20)]
+    public async Task A_clock_20_minutes_off_is_corrected_from_the_401_Date_and_the_correction_is_persisted(int minutes)
     {
+        var skew = TimeSpan.FromMinutes(minutes);
         using var home = new TempDirectory("openverify-e2e-device");
-        var skewed = new SkewedTimeProvider(Skew);
+        var skewed = new SkewedTimeProvider(skew);
         var service = await fixture.Backend.CreateServiceAsync();
         var identity = VerifyBackend.NewIdentity();
 
@@ -33,7 +34,7 @@ public sealed class ClockSkewTests(ServerFixture fixture)
         Assert.Equal(answers[1].Path, answers[2].Path);
 
         var correction = await new FileFactorStore(home.Path).GetTimeCorrectionAsync();
-        Assert.InRange(correction, -Skew.TotalSeconds - 10, -Skew.TotalSeconds + 10);
+        Assert.InRange(correction, -skew.TotalSeconds - 10, -skew.TotalSeconds + 10);
 
         // A new client over the same storage (an app restart) signs with the corrected time at once.
         var second = new RecordingHandler(new SocketsHttpHandler());

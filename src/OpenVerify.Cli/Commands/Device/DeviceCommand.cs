@@ -40,6 +40,10 @@ public abstract class DeviceCommand<TSettings> : AsyncCommand<TSettings>
         {
             return Fail(settings, e.Message, null, null, null, null);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(settings, "The device home cannot be used: " + e.Message, null, null, null, null);
+        }
     }
 
     /// <summary>The verb itself.</summary>
