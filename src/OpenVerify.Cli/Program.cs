@@ -30,5 +30,11 @@ app.Configure(config =>
         device.AddCommand<DeviceDeleteCommand>("delete").WithDescription("Delete a factor on its server and on this device");
         device.AddCommand<DeviceResetCommand>("reset").WithDescription("Forget every factor and key on this device");
     });
+    config.AddBranch("webhooks", webhooks =>
+    {
+        webhooks.SetDescription("Inspect and replay webhook deliveries");
+        webhooks.AddCommand<WebhooksDeliveriesCommand>("deliveries").WithDescription("List a webhook's deliveries");
+        webhooks.AddCommand<WebhooksReplayCommand>("replay").WithDescription("Send dead deliveries again");
+    });
 });
 return await app.RunAsync(args);

@@ -17,6 +17,7 @@ using OpenVerify.Server.Http;
 using OpenVerify.Server.Notifications;
 using OpenVerify.Server.Services;
 using OpenVerify.Server.Storage;
+using OpenVerify.Server.Storage.Postgres;
 using OpenVerify.Server.Storage.Sql;
 using OpenVerify.Server.Storage.Sqlite;
 using OpenVerify.Server.Webhooks;
@@ -32,6 +33,7 @@ public static class OpenVerifyHosting
     public static IServiceCollection AddOpenVerify(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OpenVerifyOptions>().Bind(configuration.GetSection(OpenVerifyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpenVerifyOptions>, StorageOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDatabase>(CreateDatabase);
         services.AddSingleton<IAccountStore, SqlAccountStore>();
@@ -46,6 +48,7 @@ public static class OpenVerifyHosting
         services.AddSingleton<IOutbox, SqlOutbox>();
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        services.AddOpenVerifyWebhooks(configuration);
         services.AddSingleton<Authenticator>();
         services.AddSingleton<AccountBootstrap>();
         services.AddSingleton<Maintenance>();
@@ -77,6 +80,7 @@ public static class OpenVerifyHosting
         return options.Storage switch
         {
             "sqlite" => new SqliteDatabase(options.Connection ?? options.SqlitePath),
+            "postgres" => new PostgresDatabase(options.Connection!),
             _ => throw new InvalidOperationException($"Storage '{options.Storage}' is not available in this build"),
         };
     }

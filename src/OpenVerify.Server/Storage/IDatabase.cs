@@ -20,6 +20,14 @@ public interface IDatabase
     /// </summary>
     string SkipLockedClause => "";
 
+    /// <summary>
+    /// The condition "<paramref name="column"/> is one of the list parameter <paramref name="parameter"/>".
+    /// Note: Dapper expands <c>IN @list</c> into one parameter per item for SQLite, but hands Npgsql
+    /// the whole list as one array parameter, which PostgreSQL only accepts as <c>= ANY(@list)</c>.
+    /// Pass the list as an array.
+    /// </summary>
+    string AnyOf(string column, string parameter) => $"{column} IN @{parameter}";
+
     /// <summary>Applies migrations; called once at start.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
 }

@@ -40,13 +40,13 @@ internal sealed class SqlOutbox(IDatabase db, OutboxSignal signal) : IOutbox
             UPDATE outbox SET lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1
             WHERE id IN (
                 SELECT o.id FROM outbox o
-                WHERE o.state = 'pending' AND o.kind IN @kinds AND o.due_at <= @now AND (o.lease_until IS NULL OR o.lease_until < @now)
+                WHERE o.state = 'pending' AND {db.AnyOf("o.kind", "kinds")} AND o.due_at <= @now AND (o.lease_until IS NULL OR o.lease_until < @now)
                   AND (o.partition_key IS NULL OR NOT EXISTS (
                       SELECT 1 FROM outbox p WHERE p.partition_key = o.partition_key AND p.state = 'pending' AND p.id < o.id))
                 ORDER BY o.id LIMIT @max {db.SkipLockedClause})
             RETURNING id, kind, subject, partition_key, payload, attempts, created_at, expires_at
             """,
-            new { owner, leaseUntil = leaseUntil.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(), kinds, max }, w.Transaction, cancellationToken: cancellationToken));
+            new { owner, leaseUntil = leaseUntil.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(), kinds = kinds.ToArray(), max }, w.Transaction, cancellationToken: cancellationToken));
         await w.CommitAsync(cancellationToken);
         return rows.OrderBy(r => r.Id).ToList();
     }

@@ -1,0 +1,304 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Delivery;
+using OpenVerify.Server.Hosting;
+using OpenVerify.Server.Storage;
+using OpenVerify.TestKit.Postgres;
+using Xunit.Abstractions;
+
+namespace OpenVerify.Storage.Tests.MultiInstance;
+
+/// <summary>
+/// Three server instances (Kestrel on loopback, each with its own outbox worker) sharing one
+/// PostgreSQL database: requests spread across them must behave as one server.
+/// </summary>
+[Collection(PostgresFixture.Collection)]
+public sealed class MultiInstanceTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int InstanceCount = 3;
+    private const int Users = 12;
+    private const int MaxFactors = 3;
+
+    private readonly CancellationToken ct = new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token;
+    private readonly DeliveryLog log = new();
+    private readonly List<WebApplication> hosts = [];
+    private readonly List<HttpClient> clients = [];
+
+    [Fact]
+    public async Task Concurrent_flows_across_instances_approve_each_challenge_once_and_deliver_each_event_once()
+    {
+        var account = await hosts[0].Services.GetRequiredService<AccountBootstrap>().CreateAsync("multi", ct);
+        var backend = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(account.Sid + ":" + account.AuthToken)));
+        var service = await SendAsync(clients[1], "/v2/Services", backend, new() { ["FriendlyName"] = "Bank" });
+        Assert.Equal(HttpStatusCode.Created, service.Status);
+        var serviceSid = service.Json.GetProperty("sid").GetString()!;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, Users).Select(i => Task.Run(() => RunFlowAsync(i, account.Sid, serviceSid, backend))));
+
+        foreach (var perInstance in answers)
+        {
+            Assert.Single(perInstance, a => a.Status == HttpStatusCode.OK);
+            Assert.All(perInstance.Where(a => a.Status != HttpStatusCode.OK), lost =>
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, lost.Status);
+                Assert.Equal(60322, lost.Json.GetProperty("code").GetInt32());
+            });
+        }
+
+        await WaitForOutboxAsync();
+        var counts = log.CountsById();
+        Assert.All(counts, c => Assert.Equal(1, c.Value));
+        var types = log.Deliveries.Select(d => JsonDocument.Parse(d.Payload).RootElement.GetProperty("type").GetString()).ToList();
+        Assert.Equal(Users, types.Count(t => t == VerifyEvent.Types.FactorCreated));
+        Assert.Equal(Users, types.Count(t => t == VerifyEvent.Types.FactorVerified));
+        Assert.Equal(Users, types.Count(t => t == VerifyEvent.Types.ChallengeApproved));
+        await using var c = await OpenAsync();
+        Assert.Equal(counts.Count, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox"));
+        Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE attempts <> 1"));
+        Assert.Equal(Users, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM challenges WHERE status = 'approved'"));
+        Report();
+    }
+
+    [Fact]
+    public async Task Concurrent_enrolments_for_one_user_across_instances_stop_at_the_factor_limit()
+    {
+        var account = await hosts[0].Services.GetRequiredService<AccountBootstrap>().CreateAsync("limits", ct);
+        var backend = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(account.Sid + ":" + account.AuthToken)));
+        var serviceSid = (await SendAsync(clients[0], "/v2/Services", backend, new() { ["FriendlyName"] = "Bank" })).Json.GetProperty("sid").GetString()!;
+        const string identity = "user-limited";
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(async () =>
+        {
+            var client = clients[i % InstanceCount];
+            var token = await SendAsync(client, $"/v2/Services/{serviceSid}/AccessTokens", backend, new() { ["Identity"] = identity, ["FactorType"] = "push" });
+            using var device = new TestDevice(account.Sid);
+            var enrolment = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("token:" + token.Json.GetProperty("token").GetString())));
+            return await SendAsync(clients[(i + 1) % InstanceCount], $"/v2/Services/{serviceSid}/Entities/{identity}/Factors", enrolment, new()
+            {
+                ["FriendlyName"] = "phone " + i, ["FactorType"] = "push", ["Binding.PublicKey"] = device.PublicKey, ["Binding.Alg"] = "ES256",
+                ["Config.SdkVersion"] = "0.9.0", ["Config.AppId"] = "com.example.bank", ["Config.NotificationPlatform"] = "none",
+            });
+        })));
+
+        Assert.Equal(MaxFactors, results.Count(r => r.Status == HttpStatusCode.Created));
+        Assert.All(results.Where(r => r.Status != HttpStatusCode.Created), r => Assert.Equal(60315, r.Json.GetProperty("code").GetInt32()));
+        await using var c = await OpenAsync();
+        Assert.Equal(MaxFactors, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM factors WHERE service_sid = @serviceSid", new { serviceSid }));
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM entities WHERE service_sid = @serviceSid", new { serviceSid }));
+    }
+
+    [Fact]
+    public async Task Three_outbox_workers_deliver_every_message_exactly_once()
+    {
+        const int total = 300;
+        await EnqueueAsync(Enumerable.Range(0, total).Select(i => new OutboxMessage(OutboxKinds.Push, "{\"n\":" + i + "}")));
+
+        await WaitForOutboxAsync();
+
+        Assert.Equal(total, log.Deliveries.Count);
+        Assert.Equal(total, log.CountsById().Count);
+        await using var c = await OpenAsync();
+        Assert.Equal(total, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox_attempts"));
+        Report();
+    }
+
+    [Fact]
+    public async Task A_dead_instances_claims_are_taken_over_after_its_lease()
+    {
+        const int total = 20;
+        var outbox = hosts[0].Services.GetRequiredService<IOutbox>();
+        var later = TimeProvider.System.GetUtcNow().AddSeconds(60);
+        await EnqueueAsync(Enumerable.Range(0, total).Select(i => new OutboxMessage(OutboxKinds.Push, "{\"n\":" + i + "}", DueAt: later)));
+
+        // An instance claims them (its clock says they are due) and dies before delivering anything.
+        var wall = TimeProvider.System.GetUtcNow();
+        var claimed = await outbox.ClaimAsync([OutboxKinds.Push], "dead-instance", later, wall + TimeSpan.FromSeconds(2), 100, ct);
+        Assert.Equal(total, claimed.Count);
+        await using (var c = await OpenAsync())
+        {
+            await c.ExecuteAsync("UPDATE outbox SET due_at = @now", new { now = wall.ToUnixTimeMilliseconds() });
+        }
+
+        await WaitForOutboxAsync();
+
+        Assert.Equal(total, log.Deliveries.Count);
+        Assert.All(log.CountsById(), c => Assert.Equal(1, c.Value));
+        Assert.DoesNotContain(log.Deliveries, d => d.Instance == "dead-instance");
+        await using (var c = await OpenAsync())
+        {
+            Assert.Equal(total, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE state = 'done' AND attempts = 2"));
+        }
+
+        // The dead instance comes back and settles what it had claimed: nothing changes.
+        foreach (var message in claimed)
+        {
+            await outbox.SettleAsync(message, "dead-instance", OutboxOutcome.Dead("stale"), TimeProvider.System.GetUtcNow(), ct);
+        }
+
+        await using (var c = await OpenAsync())
+        {
+            Assert.Equal(0, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE state <> 'done'"));
+            Assert.Equal(total, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox_attempts"));
+        }
+    }
+
+    /// <summary>Enrol through one instance, verify through another, challenge through a third, and answer on all three at once.</summary>
+    private async Task<(HttpStatusCode Status, JsonElement Json)[]> RunFlowAsync(int user, string accountSid, string serviceSid, AuthenticationHeaderValue backend)
+    {
+        var identity = $"user-{user:D4}";
+        var entity = $"/v2/Services/{serviceSid}/Entities/{identity}";
+        HttpClient On(int offset) => clients[(user + offset) % InstanceCount];
+
+        var token = await SendAsync(On(0), $"/v2/Services/{serviceSid}/AccessTokens", backend, new() { ["Identity"] = identity, ["FactorType"] = "push" });
+        Assert.Equal(HttpStatusCode.Created, token.Status);
+
+        using var device = new TestDevice(accountSid);
+        var enrolment = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("token:" + token.Json.GetProperty("token").GetString())));
+        var factor = await SendAsync(On(1), entity + "/Factors", enrolment, new()
+        {
+            ["FriendlyName"] = "phone", ["FactorType"] = "push", ["Binding.PublicKey"] = device.PublicKey, ["Binding.Alg"] = "ES256",
+            ["Config.SdkVersion"] = "0.9.0", ["Config.AppId"] = "com.example.bank", ["Config.NotificationPlatform"] = "none",
+        });
+        Assert.Equal(HttpStatusCode.Created, factor.Status);
+        device.FactorSid = factor.Json.GetProperty("sid").GetString()!;
+        device.CredentialSid = factor.Json.GetProperty("config").GetProperty("credential_sid").GetString()!;
+
+        var verified = await SendAsync(On(2), entity + "/Factors/" + device.FactorSid, device.Authorization(TimeProvider.System), new() { ["AuthPayload"] = device.FactorProof() });
+        Assert.Equal(HttpStatusCode.OK, verified.Status);
+        Assert.Equal("verified", verified.Json.GetProperty("status").GetString());
+
+        var challenge = await SendAsync(On(0), entity + "/Challenges", backend, new() { ["FactorSid"] = device.FactorSid, ["Details.Message"] = "Log in?" });
+        Assert.Equal(HttpStatusCode.Created, challenge.Status);
+        var challengeUrl = entity + "/Challenges/" + challenge.Json.GetProperty("sid").GetString();
+
+        var fetched = await SendAsync(On(1), challengeUrl, device.Authorization(TimeProvider.System), form: null);
+        Assert.Equal(HttpStatusCode.OK, fetched.Status);
+        var fields = Assert.Single(fetched.Headers.GetValues("Twilio-Verify-Signature-Fields"));
+        var answer = device.Answer(fetched.Json.GetRawText(), fields, "approved");
+
+        return await Task.WhenAll(clients.Select(async client =>
+        {
+            var r = await SendAsync(client, challengeUrl, device.Authorization(TimeProvider.System), new() { ["AuthPayload"] = answer });
+            return (r.Status, r.Json);
+        }));
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Json, HttpResponseHeaders Headers)> SendAsync(
+        HttpClient client, string path, AuthenticationHeaderValue authorization, Dictionary<string, string>? form)
+    {
+        using var request = new HttpRequestMessage(form is null ? HttpMethod.Get : HttpMethod.Post, path);
+        request.Headers.Authorization = authorization;
+        if (form is not null)
+        {
+            request.Content = new FormUrlEncodedContent(form);
+        }
+
+        using var response = await client.SendAsync(request, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        var json = body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+        return (response.StatusCode, json, response.Headers);
+    }
+
+    private async Task EnqueueAsync(IEnumerable<OutboxMessage> messages)
+    {
+        var database = hosts[0].Services.GetRequiredService<IDatabase>();
+        await using var w = await database.BeginWriteAsync(ct);
+        await hosts[0].Services.GetRequiredService<IOutbox>().AddAsync(w, messages, ct);
+        await w.CommitAsync(ct);
+    }
+
+    private async Task WaitForOutboxAsync()
+    {
+        while (true)
+        {
+            await using (var c = await OpenAsync())
+            {
+                if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE state <> 'done'") == 0)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+    }
+
+    private Task<System.Data.Common.DbConnection> OpenAsync() => hosts[0].Services.GetRequiredService<IDatabase>().OpenReadAsync(ct);
+
+    private void Report()
+    {
+        foreach (var group in log.Deliveries.GroupBy(d => d.Instance).OrderBy(g => g.Key))
+        {
+            output.WriteLine($"{group.Key}: {group.Count()} deliveries");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("multi", ct);
+
+        // Started together on an empty database: the migration lock makes them take turns.
+        var started = await Task.WhenAll(Enumerable.Range(0, InstanceCount).Select(i => StartAsync("instance-" + i, connectionString)));
+        foreach (var (app, address) in started)
+        {
+            hosts.Add(app);
+            clients.Add(new HttpClient { BaseAddress = new Uri(address) });
+        }
+    }
+
+    private async Task<(WebApplication App, string Address)> StartAsync(string instance, string connectionString)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OpenVerify:Storage"] = "postgres",
+            ["OpenVerify:Connection"] = connectionString,
+            ["OpenVerify:OutboxPollInterval"] = "00:00:00.050",
+            ["OpenVerify:OutboxLease"] = "00:00:05",
+            ["OpenVerify:OutboxBatchSize"] = "16",
+            ["OpenVerify:MaxPushFactorsPerEntity"] = MaxFactors.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddOpenVerify(builder.Configuration);
+        builder.Services.RemoveAll<IOutboxHandler>();
+        foreach (var kind in (string[])[OutboxKinds.Event, OutboxKinds.Push, OutboxKinds.Webhook])
+        {
+            builder.Services.AddSingleton<IOutboxHandler>(new RecordingHandler(kind, instance, log));
+        }
+
+        var app = builder.Build();
+        app.MapOpenVerify();
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return (app, address);
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+
+        foreach (var app in hosts)
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
+    }
+}

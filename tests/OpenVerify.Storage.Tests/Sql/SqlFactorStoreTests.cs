@@ -1,0 +1,135 @@
+using Dapper;
+using OpenVerify.Protocol.Sids;
+using OpenVerify.Protocol.Wire;
+using OpenVerify.Server.AccessTokens;
+using OpenVerify.Server.Delivery;
+using OpenVerify.Server.Entities;
+using OpenVerify.Server.Factors;
+using OpenVerify.Server.Storage;
+using OpenVerify.TestKit.Postgres;
+
+namespace OpenVerify.Storage.Tests.Sql;
+
+/// <summary>The factor store, on SQLite and on PostgreSQL.</summary>
+public abstract class SqlFactorStoreTests(IStorageTarget target) : StoreTestBase(target)
+{
+    public sealed class OnSqlite() : SqlFactorStoreTests(new SqliteTarget());
+
+    [Collection(PostgresFixture.Collection)]
+    public sealed class OnPostgres(PostgresFixture postgres) : SqlFactorStoreTests(new PostgresTarget(postgres));
+
+    private IFactorStore Factors => Get<IFactorStore>();
+
+    [Fact]
+    public async Task Adding_a_factor_creates_its_entity_and_fills_in_the_entity_sid()
+    {
+        var service = await AddServiceAsync();
+        var factor = NewFactor(service, "user-0001", FactorStatuses.Unverified);
+        factor.NotificationPlatform = NotificationPlatforms.Fcm;
+        factor.NotificationToken = "token-0001";
+        factor.Metadata = """{"os":"Android"}""";
+
+        var result = await Factors.AddAsync(factor, 20, null, Now, f => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorCreated, f, Clock.GetUtcNow())], Ct);
+
+        Assert.Equal(FactorAddResult.Added, result);
+        var entity = await Get<IEntityStore>().FindAsync(service.Sid, "user-0001", Ct);
+        Assert.NotNull(entity);
+        Assert.Equal(entity.Sid, factor.EntitySid);
+        var found = await Factors.FindByCredentialAsync(factor.CredentialSid, Ct);
+        Assert.NotNull(found);
+        Assert.Equal(factor.Sid, found.Sid);
+        Assert.Equal(factor.Id, found.Id);
+        Assert.Equal("token-0001", found.NotificationToken);
+        Assert.Equal(factor.Metadata, found.Metadata);
+        Assert.Equal(FactorStatuses.Unverified, found.Status);
+        await using var c = await Database.OpenReadAsync(Ct);
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE kind = 'event'"));
+    }
+
+    [Fact]
+    public async Task Ten_concurrent_creations_for_one_new_entity_stop_at_the_limit()
+    {
+        var service = await AddServiceAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() =>
+            Factors.AddAsync(NewFactor(service, "user-0001"), 3, null, Now, _ => [], Ct))));
+
+        Assert.Equal(3, results.Count(r => r == FactorAddResult.Added));
+        Assert.Equal(7, results.Count(r => r == FactorAddResult.TooManyFactors));
+        var page = new PageQuery(50, false, CursorDirection.None, 0, 0);
+        var stored = await Factors.ListAsync(service.Sid, "user-0001", page, Ct);
+        Assert.Equal(3, stored.Count);
+        Assert.Single(stored.Select(f => f.EntitySid).Distinct());
+        await using var c = await Database.OpenReadAsync(Ct);
+        Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM entities WHERE service_sid = @Sid", service));
+    }
+
+    [Fact]
+    public async Task Ten_concurrent_creations_for_an_existing_entity_stop_at_the_limit()
+    {
+        var service = await AddServiceAsync();
+        await AddFactorAsync(service, "user-0001");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() =>
+            Factors.AddAsync(NewFactor(service, "user-0001"), 5, null, Now, _ => [], Ct))));
+
+        Assert.Equal(4, results.Count(r => r == FactorAddResult.Added));
+        Assert.Equal(5, (await Factors.ListAsync(service.Sid, "user-0001", new PageQuery(50, false, CursorDirection.None, 0, 0), Ct)).Count);
+    }
+
+    [Fact]
+    public async Task An_enrolment_access_token_creates_one_factor_only()
+    {
+        var service = await AddServiceAsync();
+        var token = new AccessToken
+        {
+            Sid = Sid.New(SidPrefix.AccessToken), AccountSid = service.AccountSid, ServiceSid = service.Sid, Identity = "user-0001",
+            Secret = "secret", Ttl = 60, DateCreated = Now, ExpiresAt = Now + 60,
+        };
+        await Get<IAccessTokenStore>().AddAsync(token, Ct);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() =>
+            Factors.AddAsync(NewFactor(service, "user-0001"), 20, token.Sid, Now, _ => [], Ct))));
+
+        Assert.Equal(1, results.Count(r => r == FactorAddResult.Added));
+        Assert.Equal(4, results.Count(r => r == FactorAddResult.AccessTokenSpent));
+        Assert.Equal(Now, (await Get<IAccessTokenStore>().FindAsync(token.Sid, Ct))!.ConsumedAt);
+    }
+
+    [Fact]
+    public async Task Update_saves_config_and_status()
+    {
+        var service = await AddServiceAsync();
+        var factor = await AddFactorAsync(service, "user-0001", FactorStatuses.Unverified);
+        factor.Status = FactorStatuses.Verified;
+        factor.NotificationPlatform = NotificationPlatforms.Apn;
+        factor.NotificationToken = "apns-token";
+        factor.FriendlyName = "new phone";
+
+        await Factors.UpdateAsync(factor, [], Ct);
+
+        var found = (await Factors.FindAsync(service.Sid, "user-0001", factor.Sid, Ct))!;
+        Assert.Equal(FactorStatuses.Verified, found.Status);
+        Assert.Equal("apns-token", found.NotificationToken);
+        Assert.Equal("new phone", found.FriendlyName);
+    }
+
+    [Fact]
+    public async Task Unverified_factors_older_than_the_cut_off_are_deleted_once()
+    {
+        var service = await AddServiceAsync();
+        var old = await AddFactorAsync(service, "user-0001", FactorStatuses.Unverified);
+        var verified = await AddFactorAsync(service, "user-0001");
+        Clock.Advance(TimeSpan.FromHours(2));
+        var young = await AddFactorAsync(service, "user-0001", FactorStatuses.Unverified);
+
+        var removed = await Factors.DeleteUnverifiedAsync(Now - 3600, f => [new OutboxMessage(OutboxKinds.Event, "{}", Subject: f.Sid)], Ct);
+
+        Assert.Equal([old.Sid], removed.Select(f => f.Sid));
+        Assert.Empty(await Factors.DeleteUnverifiedAsync(Now - 3600, _ => [], Ct));
+        Assert.NotNull(await Factors.FindAsync(service.Sid, "user-0001", verified.Sid, Ct));
+        Assert.NotNull(await Factors.FindAsync(service.Sid, "user-0001", young.Sid, Ct));
+        Assert.True(await Factors.DeleteAsync(service.Sid, "user-0001", young.Sid, [], Ct));
+        Assert.False(await Factors.DeleteAsync(service.Sid, "user-0001", young.Sid, [], Ct));
+    }
+}
