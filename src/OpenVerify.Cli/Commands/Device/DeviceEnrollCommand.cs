@@ -94,7 +94,7 @@ public sealed class DeviceEnrollCommand : DeviceCommand<DeviceEnrollCommand.Sett
 
         var client = session.ClientFor(server);
         var factor = await client.CreateFactorAsync(
-            new PushFactorPayload(settings.Name ?? $"openverify CLI on {Environment.MachineName}", grant.ServiceSid, grant.Identity, settings.PushToken, grant.Token),
+            new PushFactorPayload(settings.Name ?? DefaultName(), grant.ServiceSid, grant.Identity, settings.PushToken, grant.Token),
             cancellationToken);
 
         // Remember the server before verifying, so a factor whose verification fails can still be deleted.
@@ -116,6 +116,13 @@ public sealed class DeviceEnrollCommand : DeviceCommand<DeviceEnrollCommand.Sett
         }
 
         return factor.Status == FactorStatus.Verified ? 0 : 1;
+    }
+
+    // Note: the server takes friendly names of up to 64 characters.
+    private static string DefaultName()
+    {
+        var name = $"openverify CLI on {Environment.MachineName}";
+        return name.Length <= 64 ? name : name[..64];
     }
 
     private static async Task<AccessTokenGrant> FromBackendAsync(Settings settings, string? caPem, CancellationToken cancellationToken)
