@@ -95,18 +95,24 @@ public sealed class DeviceCliTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task Watch_without_a_terminal_needs_auto_and_the_home_can_come_from_the_environment()
+    public async Task Challenges_follow_page_tokens_with_the_home_from_the_environment_and_watch_without_a_terminal_needs_auto()
     {
         using var home = new TempDirectory("openverify-e2e-cli");
         var cli = new DeviceCli(home.Path);
         var service = await fixture.Backend.CreateServiceAsync();
         var identity = VerifyBackend.NewIdentity();
         var token = await fixture.Backend.CreateAccessTokenAsync(service, identity);
-        (await cli.RunAsync("enroll", "--server", ServerUrl, "--service", service, "--identity", identity, "--token", token)).Succeeded();
+        var factorSid = (await cli.RunAsync("enroll", "--server", ServerUrl, "--service", service, "--identity", identity, "--token", token, "--json")).Json()
+            .GetProperty("sid").GetString()!;
+        var created = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            created.Add(await fixture.Backend.CreateChallengeAsync(service, identity, factorSid, $"Challenge {i}"));
+        }
 
-        // The same device, found through OPENVERIFY_DEVICE_HOME instead of --home.
-        var fromEnvironment = (await cli.RunWithHomeFromEnvironmentAsync("factors", "--json")).Json();
-        Assert.Equal(identity, Assert.Single(fromEnvironment.EnumerateArray()).GetProperty("identity").GetString());
+        // The same device, found through OPENVERIFY_DEVICE_HOME instead of --home; three pages of 2.
+        var listed = (await cli.RunWithHomeFromEnvironmentAsync("challenges", "--page-size", "2", "--limit", "0", "--order", "asc", "--json")).Json();
+        Assert.Equal(created, listed.EnumerateArray().Select(c => c.GetProperty("sid").GetString()));
 
         var watched = await cli.RunAsync("watch", "--timeout", "5");
 
