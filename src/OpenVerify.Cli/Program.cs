@@ -1,4 +1,5 @@
 using OpenVerify.Cli.Commands;
+using OpenVerify.Cli.Commands.Device;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();
@@ -15,6 +16,19 @@ app.Configure(config =>
     {
         keys.SetDescription("Manage API keys");
         keys.AddCommand<KeysCreateCommand>("create").WithDescription("Create an API key (SK…) for an account");
+    });
+    config.AddBranch("device", device =>
+    {
+        device.SetDescription("Act as a push device (the device SDK on the command line); state in --home or $OPENVERIFY_DEVICE_HOME");
+        device.AddCommand<DeviceEnrollCommand>("enroll").WithDescription("Create and verify a push factor with an access token or an app backend");
+        device.AddCommand<DeviceFactorsCommand>("factors").WithDescription("List the factors on this device");
+        device.AddCommand<DeviceChallengesCommand>("challenges").WithDescription("List challenges (--status pending|approved|denied|expired)");
+        device.AddCommand<DeviceShowCommand>("show").WithDescription("Show one challenge with its details");
+        device.AddCommand<DeviceApproveCommand>("approve").WithDescription("Approve a challenge");
+        device.AddCommand<DeviceDenyCommand>("deny").WithDescription("Deny a challenge");
+        device.AddCommand<DeviceWatchCommand>("watch").WithDescription("Poll for pending challenges and ask approve/deny (--auto approve|deny for scripts)");
+        device.AddCommand<DeviceDeleteCommand>("delete").WithDescription("Delete a factor on its server and on this device");
+        device.AddCommand<DeviceResetCommand>("reset").WithDescription("Forget every factor and key on this device");
     });
     config.AddBranch("webhooks", webhooks =>
     {

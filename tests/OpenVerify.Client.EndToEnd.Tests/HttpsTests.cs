@@ -1,0 +1,63 @@
+using OpenVerify.Client.EndToEnd.Tests.Infrastructure;
+
+namespace OpenVerify.Client.EndToEnd.Tests;
+
+/// <summary>The SDK and the CLI's device over https (a server with a self-signed certificate).</summary>
+public sealed class HttpsTests : IAsyncLifetime
+{
+    private ServerProcess server = null!;
+    private VerifyBackend backend = null!;
+
+    public async Task InitializeAsync()
+    {
+        server = await ServerProcess.StartHttpsAsync();
+        backend = new VerifyBackend(server.CreateAccountClient());
+    }
+
+    public async Task DisposeAsync()
+    {
+        backend.Dispose();
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_CLI_device_enrolls_and_approves_over_https_trusting_the_given_certificate()
+    {
+        using var home = new TempDirectory("openverify-e2e-cli");
+        var cli = new DeviceCli(home.Path);
+        var service = await backend.CreateServiceAsync();
+        var identity = VerifyBackend.NewIdentity();
+        var token = await backend.CreateAccessTokenAsync(service, identity);
+        Assert.StartsWith("https://", server.Root.AbsoluteUri, StringComparison.Ordinal);
+
+        var untrusted = await cli.RunAsync("enroll", "--server", server.Root.AbsoluteUri, "--service", service, "--identity", identity, "--token", token);
+        Assert.Equal(1, untrusted.ExitCode);
+
+        var factor = (await cli.RunAsync("enroll", "--server", server.Root.AbsoluteUri, "--service", service, "--identity", identity, "--token", token,
+            "--ca-cert", server.CertificatePemPath!, "--json")).Json();
+        var factorSid = factor.GetProperty("sid").GetString()!;
+        Assert.Equal("verified", factor.GetProperty("status").GetString());
+        Assert.StartsWith("https://", factor.GetProperty("server").GetString(), StringComparison.Ordinal);
+
+        // Later commands remember the certificate with the factor.
+        var challengeSid = await backend.CreateChallengeAsync(service, identity, factorSid);
+        Assert.Equal("approved", (await cli.RunAsync("approve", challengeSid, "--json")).Json().GetProperty("status").GetString());
+        Assert.Equal("approved", await backend.ChallengeStatusAsync(service, identity, challengeSid));
+    }
+
+    [Fact]
+    public async Task The_SDK_enrols_and_denies_over_https()
+    {
+        using var home = new TempDirectory("openverify-e2e-device");
+        using var client = Device.Client(server, home.Path);
+        var service = await backend.CreateServiceAsync();
+        var identity = VerifyBackend.NewIdentity();
+        var factor = await Device.EnrolAsync(client, backend, service, identity);
+        var challengeSid = await backend.CreateChallengeAsync(service, identity, factor.Sid);
+
+        var denied = await client.UpdateChallengeAsync(new UpdatePushChallengePayload(factor.Sid, challengeSid, ChallengeStatus.Denied));
+
+        Assert.Equal(ChallengeStatus.Denied, denied.Status);
+        Assert.Equal("denied", await backend.ChallengeStatusAsync(service, identity, challengeSid));
+    }
+}
