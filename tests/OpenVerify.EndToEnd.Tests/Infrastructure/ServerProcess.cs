@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using OpenVerify.Protocol.Sids;
+
+namespace OpenVerify.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The real server: <c>dotnet openverify.dll serve --urls http://127.0.0.1:PORT --data DIR</c>, with the
+/// bootstrap account from <c>OPENVERIFY_ACCOUNT_SID</c>/<c>OPENVERIFY_AUTH_TOKEN</c>. Ready once
+/// <c>GET /healthz</c> answers 200 (polled, bounded); stopped with SIGKILL, never gracefully.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
+
+    private readonly StringBuilder output = new();
+    private Process? process;
+
+    private ServerProcess(string dataDirectory, int port, string accountSid, string authToken, bool ownsData)
+    {
+        DataDirectory = dataDirectory;
+        Port = port;
+        AccountSid = accountSid;
+        AuthToken = authToken;
+        OwnsData = ownsData;
+    }
+
+    public string DataDirectory { get; }
+
+    public int Port { get; }
+
+    public Uri BaseUrl => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>The device SDKs' base URL, ending in <c>/v2/</c>.</summary>
+    public Uri DeviceBaseUrl => new(BaseUrl, "/v2/");
+
+    public string AccountSid { get; }
+
+    public string AuthToken { get; }
+
+    public int Starts { get; private set; }
+
+    private bool OwnsData { get; }
+
+    /// <summary>Everything the server printed, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts a server on a fresh data directory and a free loopback port.</summary>
+    public static async Task<ServerProcess> StartAsync()
+    {
+        var data = Directory.CreateTempSubdirectory("openverify-e2e-").FullName;
+        var server = new ServerProcess(data, FreePort(), Sid.New(SidPrefix.Account), Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), ownsData: true);
+        await server.StartAgainAsync();
+        return server;
+    }
+
+    /// <summary>Starts (or restarts) the process on the same port and data directory and waits for /healthz.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            throw new InvalidOperationException("The server is still running");
+        }
+
+        process?.Dispose();
+        lock (output)
+        {
+            output.AppendLine($"--- start #{Starts + 1} ---");
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["OPENVERIFY_ACCOUNT_SID"] = AccountSid,
+            ["OPENVERIFY_AUTH_TOKEN"] = AuthToken,
+        };
+        process = OpenVerifyBinary.Start(
+            ["serve", "--urls", BaseUrl.AbsoluteUri.TrimEnd('/'), "--data", DataDirectory],
+            DataDirectory, environment, output);
+        Starts++;
+        await WaitForHealthyAsync(process);
+    }
+
+    /// <summary>SIGKILL (on Linux <c>Process.Kill</c> sends SIGKILL): no shutdown hooks, no flushing.</summary>
+    public async Task<int> KillAsync()
+    {
+        var running = process ?? throw new InvalidOperationException("The server was never started");
+        running.Kill(entireProcessTree: true);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await running.WaitForExitAsync(timeout.Token);
+        return running.ExitCode;
+    }
+
+    /// <summary>Runs a one-shot CLI command against this server's data directory.</summary>
+    public Task<(int ExitCode, string StandardOutput, string Combined)> CliAsync(params string[] args) =>
+        OpenVerifyBinary.RunAsync([.. args, "--data", DataDirectory]);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            await KillAsync();
+        }
+
+        process?.Dispose();
+        if (OwnsData)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temp directory left behind is harmless.
+            }
+        }
+    }
+
+    private async Task WaitForHealthyAsync(Process running)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < StartTimeout)
+        {
+            if (running.HasExited)
+            {
+                throw new InvalidOperationException($"openverify serve exited with {running.ExitCode} before it was healthy:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri(BaseUrl, "/healthz"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Listening but not answering yet.
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        running.Kill(entireProcessTree: true);
+        throw new TimeoutException($"openverify serve was not healthy within {StartTimeout.TotalSeconds} s:\n{Output}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
