@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
-using OpenVerify.EndToEnd.Tests.Devices;
 using OpenVerify.EndToEnd.Tests.Infrastructure;
+using OpenVerify.TestKit.Devices;
 using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Rest.Verify.V2;
@@ -64,13 +64,17 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.False(string.IsNullOrEmpty(accessToken.Token));
 
         // ---- Device: create factor, verify ----------------------------------------------------
-        using var phone = new EmulatedDevice(server.DeviceBaseUrl);
-        var created = await phone.CreateFactorAsync(service.Sid, identity, accessToken.Token, "Pixel 8", metadata: new Dictionary<string, string> { ["os"] = "Android" });
-        Assert.Equal("unverified", created["status"]!.GetValue<string>());
-        Assert.Matches(TwilioDate, created["date_created"]!.GetValue<string>());
-        Assert.Equal("Android", created["metadata"]!["os"]!.GetValue<string>());
-        Assert.Equal("verified", await phone.VerifyFactorAsync());
-        var factorSid = phone.Factor!.Sid;
+        // Note: platform none (no push token): the phone polls with R6 Status=pending.
+        using var phoneHttp = DeviceHttp();
+        var phone = new DeviceEmulator(phoneHttp, DeviceFlavour.Android, baseUrl: server.DeviceBaseUrl) { PushToken = null };
+        using var factor = await phone.CreateFactorAsync(service.Sid, identity, accessToken.Token, "Pixel 8", metadata: new Dictionary<string, string> { ["os"] = "Android" });
+        Assert.Equal("unverified", factor.Status);
+        var createdJson = phone.LastResponse!.Json!;
+        Assert.Equal(201, phone.LastResponse.StatusCode);
+        Assert.Matches(TwilioDate, createdJson["date_created"]!.GetValue<string>());
+        Assert.Equal("Android", createdJson["metadata"]!["os"]!.GetValue<string>());
+        Assert.Equal("verified", await phone.VerifyFactorAsync(factor));
+        var factorSid = factor.Sid;
 
         // ---- Backend: challenge with message, fields, hidden details and expiry ------------------
         var expiry = Truncate(TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(30));
@@ -102,21 +106,21 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.Equal(300, notification.Ttl);
 
         // ---- Device: list pending, newest first, one per page; get; approve -----------------------
-        var page0 = await phone.ListChallengesAsync(pageSize: 1, order: "desc", status: "pending");
+        var page0 = await phone.ListChallengesAsync(factor, pageSize: 1, status: "pending", order: "desc");
         Assert.Equal(0, page0.Page);
         Assert.Equal(1, page0.PageSize);
         Assert.Equal(second.Sid, Assert.Single(page0.Challenges)["sid"]!.GetValue<string>());
         Assert.NotNull(page0.NextPageToken);
-        var page1 = await phone.ListChallengesAsync(pageSize: 1, order: "desc", status: "pending", pageToken: page0.NextPageToken);
+        var page1 = await phone.ListChallengesAsync(factor, pageSize: 1, status: "pending", order: "desc", pageToken: page0.NextPageToken);
         Assert.Equal(first.Sid, Assert.Single(page1.Challenges)["sid"]!.GetValue<string>());
         Assert.Null(page1.NextPageToken);
 
-        var (shown, signatureFields) = await phone.GetChallengeAsync(first.Sid);
+        var (shown, signatureFields, _) = await phone.GetChallengeAsync(factor, first.Sid);
         Assert.Equal("pending", shown["status"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(signatureFields));
         Assert.DoesNotContain(' ', signatureFields!);
         Assert.All(signatureFields!.Split(','), name => Assert.True(shown.ContainsKey(name), name));
-        await phone.UpdateChallengeAsync(first.Sid, "approved");
+        await phone.ApproveAsync(factor, first.Sid);
 
         // ---- Writes in flight, then SIGKILL -----------------------------------------------------
         var acknowledged = await CreateChallengesUntilKilledAsync(server, backend, service.Sid, identity, factorSid);
@@ -144,33 +148,39 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         }
 
         // ---- Device after the restart: deny ------------------------------------------------------
-        await phone.UpdateChallengeAsync(second.Sid, "denied");
+        await phone.DenyAsync(factor, second.Sid);
         var denied = await ChallengeResource.FetchAsync(service.Sid, identity, second.Sid, client: backend);
         Assert.Equal(ChallengeResource.ChallengeStatusesEnum.Denied, denied.Status);
 
         // ---- Device whose clock is 20 minutes fast: one 401 with Date, corrected, retried ----------
-        Assert.Equal(0, phone.ClockSyncRetries);
-        phone.ClockSkew = TimeSpan.FromMinutes(20);
-        var pending = await phone.ListChallengesAsync(pageSize: 1000, order: "asc", status: "pending");
-        Assert.Equal(1, phone.ClockSyncRetries);
-        Assert.InRange(phone.TimeCorrectionSeconds, -20 * 60 - 30, -20 * 60 + 30);
+        Assert.Equal(0, Unauthorized(phone));
+        phone.ClockOffset = TimeSpan.FromMinutes(20);
+        var pending = await phone.ListChallengesAsync(factor, pageSize: 1000, status: "pending");
+        Assert.Equal(1, Unauthorized(phone));
+        var rejected = phone.Exchanges[^2];
+        Assert.Equal(401, rejected.Response.StatusCode);
+        Assert.NotNull(rejected.Response.Header("Date"));
+        Assert.Equal(200, phone.Exchanges[^1].Response.StatusCode);
+        Assert.InRange(phone.TimeCorrection, -20 * 60 - 30, -20 * 60 + 30);
         var pendingSids = pending.Challenges.Select(c => c["sid"]!.GetValue<string>()).ToHashSet();
         Assert.Subset(pendingSids, acknowledged.Select(a => a.Sid).ToHashSet());
         // A request in flight at the kill may have committed without its 201 arriving: at most one per writer.
         Assert.InRange(pendingSids.Count - acknowledged.Count, 0, BurstWriters);
         if (acknowledged.Count > 0)
         {
-            await phone.UpdateChallengeAsync(acknowledged[0].Sid, "approved");
+            await phone.ApproveAsync(factor, acknowledged[0].Sid);
         }
 
-        Assert.Equal(1, phone.ClockSyncRetries);
+        // The correction is kept: no further 401s.
+        Assert.Equal(1, Unauthorized(phone));
 
         // ---- Backend: delete ------------------------------------------------------------------------
         Assert.True(await FactorResource.DeleteAsync(service.Sid, identity, factorSid, client: backend));
         Assert.True(await WebhookResource.DeleteAsync(service.Sid, webhook.Sid, client: backend));
         var gone = await Assert.ThrowsAsync<ApiException>(() => FactorResource.FetchAsync(service.Sid, identity, factorSid, client: backend));
         Assert.Equal(404, gone.Status);
-        var refused = await Assert.ThrowsAsync<DeviceNetworkException>(() => phone.GetChallengeAsync(second.Sid));
+        var refused = await Assert.ThrowsAsync<DeviceException>(() => phone.GetChallengeAsync(factor, second.Sid));
+        Assert.Equal(DeviceErrorKind.Network, refused.Kind);
         Assert.Equal(401, refused.StatusCode);
 
         // And the deletes, too, survive a SIGKILL.
@@ -246,6 +256,12 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         var hidden = (JObject)challenge.HiddenDetails;
         Assert.Equal("172.168.1.234", (string?)hidden["ip"]);
     }
+
+    private static int Unauthorized(DeviceEmulator phone) => phone.Exchanges.Count(e => e.Response.StatusCode == 401);
+
+    /// <summary>The phone's transport; pooled connections die with the server, so they are not kept long.</summary>
+    private static HttpClient DeviceHttp() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromSeconds(5) }) { Timeout = TimeSpan.FromSeconds(20) };
 
     private static DateTime Truncate(DateTime utc) => new(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
 
