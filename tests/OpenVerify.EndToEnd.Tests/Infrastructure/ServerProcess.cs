@@ -105,6 +105,19 @@ internal sealed class ServerProcess : IAsyncDisposable
     public Task<(int ExitCode, string StandardOutput, string Combined)> CliAsync(params string[] args) =>
         OpenVerifyBinary.RunAsync([.. args, "--data", DataDirectory]);
 
+    /// <summary><c>openverify accounts create --json</c> on this server's data: a fresh, empty account.</summary>
+    public async Task<(string Sid, string AuthToken)> CreateAccountAsync()
+    {
+        var (exitCode, stdout, combined) = await CliAsync("accounts", "create", "--json");
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"accounts create failed ({exitCode}): {combined}");
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(stdout.Trim());
+        return (json.RootElement.GetProperty("account_sid").GetString()!, json.RootElement.GetProperty("auth_token").GetString()!);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (process is { HasExited: false })
