@@ -44,10 +44,13 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
 
     private async Task RunScenarioAsync(ServerProcess server)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Step(string name) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.00}s {name}");
         var backend = TwilioHelper.Client(server.BaseUrl, server.AccountSid, server.AuthToken);
         var identity = "user-" + Guid.NewGuid().ToString("N");
 
         // ---- Backend: service, webhook, enrolment access token --------------------------------
+        Step("Backend: service, webhook, enrolment access token");
         var service = await ServiceResource.CreateAsync(friendlyName: "E2E Push", client: backend);
         Assert.Matches("^VA[0-9a-f]{32}$", service.Sid);
         Assert.Equal(server.AccountSid, service.AccountSid);
@@ -64,6 +67,7 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.False(string.IsNullOrEmpty(accessToken.Token));
 
         // ---- Device: create factor, verify ----------------------------------------------------
+        Step("Device: create factor, verify");
         // Note: platform none (no push token): the phone polls with R6 Status=pending.
         using var phoneHttp = DeviceHttp();
         var phone = new DeviceEmulator(phoneHttp, DeviceFlavour.Android, baseUrl: server.DeviceBaseUrl) { PushToken = null };
@@ -77,6 +81,7 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         var factorSid = factor.Sid;
 
         // ---- Backend: challenge with message, fields, hidden details and expiry ------------------
+        Step("Backend: challenge with message, fields, hidden details and expiry");
         var expiry = Truncate(TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(30));
         Assert.Equal(DateTimeKind.Utc, expiry.Kind);
         var first = await ChallengeResource.CreateAsync(
@@ -106,6 +111,7 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.Equal(300, notification.Ttl);
 
         // ---- Device: list pending, newest first, one per page; get; approve -----------------------
+        Step("Device: list pending, newest first, one per page; get; approve");
         var page0 = await phone.ListChallengesAsync(factor, pageSize: 1, status: "pending", order: "desc");
         Assert.Equal(0, page0.Page);
         Assert.Equal(1, page0.PageSize);
@@ -123,15 +129,19 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         await phone.ApproveAsync(factor, first.Sid);
 
         // ---- Writes in flight, then SIGKILL -----------------------------------------------------
+        Step("Writes in flight, then SIGKILL");
         var acknowledged = await CreateChallengesUntilKilledAsync(server, backend, service.Sid, identity, factorSid);
         output.WriteLine($"{acknowledged.Count} challenge creations were acknowledged before SIGKILL");
 
         // ---- Restart on the same data directory and port ----------------------------------------
+        Step("Restart on the same data directory and port");
+        // The same backend client and phone carry on, as they would against a production restart.
         await server.StartAgainAsync();
-        backend = TwilioHelper.Client(server.BaseUrl, server.AccountSid, server.AuthToken);
+        Step("healthy again");
 
         var afterService = await ServiceResource.FetchAsync(service.Sid, client: backend);
         Assert.Equal("E2E Push", afterService.FriendlyName);
+        Step("service fetched");
         var afterWebhook = await WebhookResource.FetchAsync(service.Sid, webhook.Sid, client: backend);
         Assert.Equal(new Uri("https://example.com/hook?x=1"), afterWebhook.WebhookUrl);
         var afterFactor = await FactorResource.FetchAsync(service.Sid, identity, factorSid, client: backend);
@@ -147,12 +157,19 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
             Assert.Equal(message, (string?)((JObject)survived.Details)["message"]);
         }
 
+        // The access token was used up by the enrolment before the kill, and stays used.
+        var replayedToken = new DeviceEmulator(phoneHttp, DeviceFlavour.Android, baseUrl: server.DeviceBaseUrl) { PushToken = null };
+        var reuse = await Assert.ThrowsAsync<DeviceException>(() => replayedToken.CreateFactorAsync(service.Sid, identity, accessToken.Token, "Replay"));
+        Assert.Equal(401, reuse.StatusCode);
+
         // ---- Device after the restart: deny ------------------------------------------------------
+        Step("Device after the restart: deny");
         await phone.DenyAsync(factor, second.Sid);
         var denied = await ChallengeResource.FetchAsync(service.Sid, identity, second.Sid, client: backend);
         Assert.Equal(ChallengeResource.ChallengeStatusesEnum.Denied, denied.Status);
 
         // ---- Device whose clock is 20 minutes fast: one 401 with Date, corrected, retried ----------
+        Step("Device whose clock is 20 minutes fast: one 401 with Date, corrected, retried");
         Assert.Equal(0, Unauthorized(phone));
         phone.ClockOffset = TimeSpan.FromMinutes(20);
         var pending = await phone.ListChallengesAsync(factor, pageSize: 1000, status: "pending");
@@ -174,7 +191,15 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         // The correction is kept: no further 401s.
         Assert.Equal(1, Unauthorized(phone));
 
+        // A clock 20 minutes slow (the JWT expired before it was made) is recovered the same way.
+        phone.ClockOffset = TimeSpan.FromMinutes(-20);
+        phone.TimeCorrection = 0;
+        await phone.GetChallengeAsync(factor, first.Sid);
+        Assert.Equal(2, Unauthorized(phone));
+        Assert.InRange(phone.TimeCorrection, 20 * 60 - 30, 20 * 60 + 30);
+
         // ---- Backend: delete ------------------------------------------------------------------------
+        Step("Backend: delete");
         Assert.True(await FactorResource.DeleteAsync(service.Sid, identity, factorSid, client: backend));
         Assert.True(await WebhookResource.DeleteAsync(service.Sid, webhook.Sid, client: backend));
         var gone = await Assert.ThrowsAsync<ApiException>(() => FactorResource.FetchAsync(service.Sid, identity, factorSid, client: backend));
@@ -184,12 +209,20 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.Equal(401, refused.StatusCode);
 
         // And the deletes, too, survive a SIGKILL.
-        Assert.Equal(137, await server.KillAsync());
+        var lastExit = await server.KillAsync();
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Equal(137, lastExit);
+        }
+
         await server.StartAgainAsync();
-        backend = TwilioHelper.Client(server.BaseUrl, server.AccountSid, server.AuthToken);
         gone = await Assert.ThrowsAsync<ApiException>(() => FactorResource.FetchAsync(service.Sid, identity, factorSid, client: backend));
         Assert.Equal(404, gone.Status);
         Assert.Empty(await WebhookResource.ReadAsync(service.Sid, client: backend));
+        Assert.True(await ServiceResource.DeleteAsync(service.Sid, client: backend));
+        var serviceGone = await Assert.ThrowsAsync<ApiException>(() => ServiceResource.FetchAsync(service.Sid, client: backend));
+        Assert.Equal(404, serviceGone.Status);
+        Assert.Equal(20404, serviceGone.Code);
     }
 
     /// <summary>
