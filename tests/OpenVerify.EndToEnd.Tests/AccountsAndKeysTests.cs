@@ -11,7 +11,8 @@ namespace OpenVerify.EndToEnd.Tests;
 /// The <c>openverify accounts create</c> / <c>keys create</c> commands run as processes against the
 /// data directory of a running server, and the credentials they print used through Twilio's helper.
 /// </summary>
-public sealed class AccountsAndKeysTests(RunningServer running) : IClassFixture<RunningServer>
+[Collection(SharedServer.Name)]
+public sealed class AccountsAndKeysTests(RunningServer running)
 {
     private ServerProcess Server => running.Server;
 

@@ -11,7 +11,8 @@ namespace OpenVerify.EndToEnd.Tests;
 /// The helper's <c>ResourceSet</c> auto-paging: it GETs <c>meta.next_page_url</c> verbatim, so the
 /// server's absolute URLs must lead back to it and the pages must add up to the whole list.
 /// </summary>
-public sealed class PagingTests(RunningServer running) : IClassFixture<RunningServer>
+[Collection(SharedServer.Name)]
+public sealed class PagingTests(RunningServer running)
 {
     private ServerProcess Server => running.Server;
 

@@ -84,11 +84,25 @@ internal sealed class ServerProcess : IAsyncDisposable
             ["OPENVERIFY_ACCOUNT_SID"] = AccountSid,
             ["OPENVERIFY_AUTH_TOKEN"] = AuthToken,
         };
-        process = OpenVerifyBinary.Start(
-            ["serve", "--urls", BaseUrl.AbsoluteUri.TrimEnd('/'), "--data", DataDirectory],
-            DataDirectory, environment, output);
-        Starts++;
-        await WaitForHealthyAsync(process);
+        // Note: the port of a SIGKILLed server is normally free at once; should the kernel still hold
+        // it, Kestrel exits with "address already in use" and the start is tried again, a bounded number of times.
+        for (var attempt = 1; ; attempt++)
+        {
+            process = OpenVerifyBinary.Start(
+                ["serve", "--urls", BaseUrl.AbsoluteUri.TrimEnd('/'), "--data", DataDirectory],
+                DataDirectory, environment, output);
+            Starts++;
+            try
+            {
+                await WaitForHealthyAsync(process);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 5 && process.HasExited && Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                process.Dispose();
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }
     }
 
     /// <summary>SIGKILL (on Linux <c>Process.Kill</c> sends SIGKILL): no shutdown hooks, no flushing.</summary>
