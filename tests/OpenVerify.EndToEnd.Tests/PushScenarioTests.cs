@@ -128,6 +128,19 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.All(signatureFields!.Split(','), name => Assert.True(shown.ContainsKey(name), name));
         await phone.ApproveAsync(factor, first.Sid);
 
+        // ---- Backend: an update, an API key and a second account, all acknowledged before the kill --
+        Step("Backend: update, API key, second account");
+        var disabled = await WebhookResource.UpdateAsync(service.Sid, webhook.Sid, status: WebhookResource.StatusEnum.Disabled, client: backend);
+        Assert.Equal(WebhookResource.StatusEnum.Disabled, disabled.Status);
+        var (keyExit, keyJson, keyOutput) = await server.CliAsync("keys", "create", "--account", server.AccountSid, "--json");
+        Assert.True(keyExit == 0, keyOutput);
+        using var key = System.Text.Json.JsonDocument.Parse(keyJson.Trim());
+        var withKey = TwilioHelper.Client(server.BaseUrl, key.RootElement.GetProperty("sid").GetString()!, key.RootElement.GetProperty("secret").GetString()!, accountSid: server.AccountSid);
+        Assert.Equal(service.Sid, (await ServiceResource.FetchAsync(service.Sid, client: withKey)).Sid);
+        var other = await server.CreateAccountAsync();
+        var stranger = TwilioHelper.Client(server.BaseUrl, other.Sid, other.AuthToken);
+        var strangerService = await ServiceResource.CreateAsync(friendlyName: "Stranger", client: stranger);
+
         // ---- Writes in flight, then SIGKILL -----------------------------------------------------
         Step("Writes in flight, then SIGKILL");
         var acknowledged = await CreateChallengesUntilKilledAsync(server, backend, service.Sid, identity, factorSid);
@@ -144,6 +157,13 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Step("service fetched");
         var afterWebhook = await WebhookResource.FetchAsync(service.Sid, webhook.Sid, client: backend);
         Assert.Equal(new Uri("https://example.com/hook?x=1"), afterWebhook.WebhookUrl);
+        Assert.Equal(WebhookResource.StatusEnum.Disabled, afterWebhook.Status);
+        var entity = await EntityResource.FetchAsync(service.Sid, identity, client: backend);
+        Assert.Equal(identity, entity.Identity);
+        Assert.Equal(service.Sid, (await ServiceResource.FetchAsync(service.Sid, client: withKey)).Sid);
+        Assert.Equal("Stranger", (await ServiceResource.FetchAsync(strangerService.Sid, client: stranger)).FriendlyName);
+        var hidden = await Assert.ThrowsAsync<ApiException>(() => ServiceResource.FetchAsync(service.Sid, client: stranger));
+        Assert.Equal(404, hidden.Status);
         var afterFactor = await FactorResource.FetchAsync(service.Sid, identity, factorSid, client: backend);
         Assert.Equal(FactorResource.FactorStatusesEnum.Verified, afterFactor.Status);
         var approved = await ChallengeResource.FetchAsync(service.Sid, identity, first.Sid, client: backend);
