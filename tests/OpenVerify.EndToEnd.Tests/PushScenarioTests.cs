@@ -278,10 +278,18 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         }
 
         var writers = Enumerable.Range(0, BurstWriters).Select(w => Task.Run(() => Writer(w))).ToArray();
-        await tenAcknowledged.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // A writer that fails before ten are acknowledged ends the wait with its own error.
+        var allWriters = Task.WhenAll(writers);
+        await Task.WhenAny(tenAcknowledged.Task, allWriters).WaitAsync(TimeSpan.FromSeconds(30));
+        if (allWriters.IsCompleted)
+        {
+            await allWriters;
+            Assert.Fail("The writers stopped before ten creations were acknowledged");
+        }
+
         var exitCode = await server.KillAsync();
         Volatile.Write(ref killed, 1);
-        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+        await allWriters.WaitAsync(TimeSpan.FromSeconds(30));
         if (OperatingSystem.IsLinux())
         {
             Assert.Equal(137, exitCode); // 128 + SIGKILL
