@@ -61,8 +61,16 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         var data = Directory.CreateTempSubdirectory("openverify-e2e-").FullName;
         var server = new ServerProcess(data, FreePort(), Sid.New(SidPrefix.Account), Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), ownsData: true);
-        await server.StartAgainAsync();
-        return server;
+        try
+        {
+            await server.StartAgainAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts (or restarts) the process on the same port and data directory and waits for /healthz.</summary>
