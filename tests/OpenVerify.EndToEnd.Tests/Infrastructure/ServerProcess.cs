@@ -18,12 +18,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly StringBuilder output = new();
     private Process? process;
 
-    private ServerProcess(string dataDirectory, int port, string accountSid, string authToken, bool ownsData)
+    private ServerProcess(string dataDirectory, int port, string? accountSid, string? authToken, bool ownsData)
     {
         DataDirectory = dataDirectory;
         Port = port;
-        AccountSid = accountSid;
-        AuthToken = authToken;
+        AccountSid = accountSid ?? "";
+        AuthToken = authToken ?? "";
         OwnsData = ownsData;
     }
 
@@ -36,9 +36,13 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The device SDKs' base URL, ending in <c>/v2/</c>.</summary>
     public Uri DeviceBaseUrl => new(BaseUrl, "/v2/");
 
+    /// <summary>The bootstrap account passed in the environment (empty when started without one).</summary>
     public string AccountSid { get; }
 
     public string AuthToken { get; }
+
+    /// <summary>Whether <c>OPENVERIFY_ACCOUNT_SID</c>/<c>OPENVERIFY_AUTH_TOKEN</c> are set for the process.</summary>
+    public bool BootstrapsAccount => AccountSid.Length > 0;
 
     public int Starts { get; private set; }
 
@@ -56,11 +60,16 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a server on a fresh data directory and a free loopback port.</summary>
-    public static async Task<ServerProcess> StartAsync()
+    /// <summary>
+    /// Starts a server on a fresh data directory and a free loopback port, with a bootstrap account in
+    /// the environment unless <paramref name="bootstrapAccount"/> is false.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(bool bootstrapAccount = true)
     {
         var data = Directory.CreateTempSubdirectory("openverify-e2e-").FullName;
-        var server = new ServerProcess(data, FreePort(), Sid.New(SidPrefix.Account), Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), ownsData: true);
+        var server = bootstrapAccount
+            ? new ServerProcess(data, FreePort(), Sid.New(SidPrefix.Account), Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), ownsData: true)
+            : new ServerProcess(data, FreePort(), null, null, ownsData: true);
         try
         {
             await server.StartAgainAsync();
@@ -87,11 +96,13 @@ internal sealed class ServerProcess : IAsyncDisposable
             output.AppendLine($"--- start #{Starts + 1} ---");
         }
 
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>();
+        if (BootstrapsAccount)
         {
-            ["OPENVERIFY_ACCOUNT_SID"] = AccountSid,
-            ["OPENVERIFY_AUTH_TOKEN"] = AuthToken,
-        };
+            environment["OPENVERIFY_ACCOUNT_SID"] = AccountSid;
+            environment["OPENVERIFY_AUTH_TOKEN"] = AuthToken;
+        }
+
         // Note: the port of a SIGKILLed server is normally free at once; should the kernel still hold
         // it, Kestrel exits with "address already in use" and the start is tried again, a bounded number of times.
         for (var attempt = 1; ; attempt++)
