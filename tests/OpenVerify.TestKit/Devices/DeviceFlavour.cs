@@ -1,0 +1,11 @@
+namespace OpenVerify.TestKit.Devices;
+
+/// <summary>Which SDK the emulator imitates (device-protocol.md Appendix A).</summary>
+public enum DeviceFlavour
+{
+    /// <summary>twilio-verify-android 0.9.0.</summary>
+    Android,
+
+    /// <summary>twilio-verify-ios 3.0.2.</summary>
+    Ios,
+}
