@@ -1,3 +1,4 @@
+using OpenVerify.Server.Secrets;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

@@ -1,3 +1,4 @@
+using OpenVerify.Server.Secrets;
 using System.ComponentModel;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using OpenVerify.Server.Secrets;
 using System.Text.Json;
 
 namespace OpenVerify.Server.Credentials;

@@ -17,6 +17,7 @@ using OpenVerify.Server.Entities;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Notifications;
+using OpenVerify.Server.Secrets;
 using OpenVerify.Server.Services;
 using OpenVerify.Server.Storage;
 using OpenVerify.Server.Storage.Postgres;
@@ -46,6 +47,8 @@ public static class OpenVerifyHosting
         services.AddSingleton<INotificationStore, SqlNotificationStore>();
         services.AddSingleton<IWebhookStore, SqlWebhookStore>();
         services.AddSingleton<IAccessTokenStore, SqlAccessTokenStore>();
+        services.AddOptions<SecretOptions>().Bind(configuration.GetSection(SecretOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SecretBox>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IOutbox, SqlOutbox>();
         services.AddSingleton<OutboxWorker>();

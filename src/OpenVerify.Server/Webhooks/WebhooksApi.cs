@@ -1,3 +1,4 @@
+using OpenVerify.Server.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,7 +28,7 @@ public static class WebhooksApi
 
     /// <summary>POST …/Webhooks.</summary>
     public static async Task<Created<NewWebhookResource>> CreateWebhook(
-        Caller caller, string serviceSid, VerifyForm form, IServiceStore services, IWebhookStore webhooks, WebhookSecretVault vault, TimeProvider clock, HttpContext http)
+        Caller caller, string serviceSid, VerifyForm form, IServiceStore services, IWebhookStore webhooks, SecretBox vault, TimeProvider clock, HttpContext http)
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);

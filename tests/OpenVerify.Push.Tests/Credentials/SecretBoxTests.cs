@@ -1,3 +1,4 @@
+using OpenVerify.Server.Secrets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using OpenVerify.Server.Credentials;

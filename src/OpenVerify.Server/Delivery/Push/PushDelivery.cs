@@ -1,3 +1,4 @@
+using OpenVerify.Server.Secrets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using OpenVerify.Server.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Credentials;
@@ -8,12 +9,10 @@ namespace OpenVerify.Server.Delivery.Push;
 /// <summary>Registers push credentials and push delivery (called by <c>AddOpenVerify</c>).</summary>
 public static class PushRegistration
 {
-    /// <summary>Options, credential store and secret box, FCM and APNs senders, the push outbox handler.</summary>
+    /// <summary>Options, credential store, FCM and APNs senders, the push outbox handler.</summary>
     public static IServiceCollection AddPushDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PushOptions>().Bind(configuration.GetSection(PushOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SecretOptions>().Bind(configuration.GetSection(SecretOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SecretBox>();
         services.AddSingleton<ICredentialStore, SqlCredentialStore>();
         services.AddSingleton<IPushTokenStore, SqlPushTokenStore>();
         services.AddSingleton<IPushLog, SqlPushLog>();

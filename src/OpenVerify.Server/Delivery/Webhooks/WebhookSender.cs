@@ -1,3 +1,4 @@
+using OpenVerify.Server.Secrets;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace OpenVerify.Server.Delivery.Webhooks;
 /// address, a deleted or disabled webhook are dead-lettered at once.
 /// </summary>
 public sealed class WebhookSender(
-    IWebhookStore webhooks, IAccountStore accounts, WebhookClient client, WebhookSecretVault vault, IOptionsMonitor<WebhookOptions> options, TimeProvider clock) : IOutboxHandler
+    IWebhookStore webhooks, IAccountStore accounts, WebhookClient client, SecretBox vault, IOptionsMonitor<WebhookOptions> options, TimeProvider clock) : IOutboxHandler
 {
     /// <summary>Sent with every delivery.</summary>
     public const string UserAgent = "OpenVerify-Webhooks/1.0";

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenVerify.Server.Hosting;
 
-namespace OpenVerify.Server.Credentials;
+namespace OpenVerify.Server.Secrets;
 
 /// <summary>Settings of the <c>OpenVerify:Secrets</c> section.</summary>
 public sealed class SecretOptions : IValidatableObject
@@ -14,7 +14,8 @@ public sealed class SecretOptions : IValidatableObject
     public const string Section = "OpenVerify:Secrets";
 
     /// <summary>
-    /// Base64 of 32 random bytes: the AES-256 key that seals push credentials. When absent, a key
+    /// Base64 of 32 random bytes: the AES-256 key that seals secrets at rest (push credentials,
+    /// webhook signing secrets). When absent, a key
     /// file (<see cref="KeyFileName"/>) in the data directory is used, created on first use.
     /// </summary>
     public string? Key { get; set; }
@@ -33,8 +34,8 @@ public sealed class SecretOptions : IValidatableObject
 }
 
 /// <summary>
-/// Seals secrets at rest with AES-256-GCM. Note: push credentials can reach every user's device, so
-/// they are encrypted rather than stored as sent: a copy of the database alone (a backup, a
+/// Seals secrets at rest with AES-256-GCM: push credentials and webhook signing secrets. Note: push
+/// credentials can reach every user's device and webhook secrets vouch for the server, so they are encrypted rather than stored as sent: a copy of the database alone (a backup, a
 /// replica, a stolen file, a PostgreSQL dump) must not give them away. The key therefore lives
 /// apart from the database: in configuration (<c>OpenVerify:Secrets:Key</c>, fed from a secret store
 /// or the environment), or else in a key file the server creates in the data directory with
@@ -64,7 +65,7 @@ public sealed class SecretBox
             if (options.Value.Storage != "sqlite")
             {
                 // Instances sharing a database must share the key; a key file per instance would not open the others' secrets.
-                logger?.LogWarning("Push credentials are sealed with the key file {File}; every instance sharing this database needs the same key: set OpenVerify:Secrets:Key", file);
+                logger?.LogWarning("Secrets are sealed with the key file {File}; every instance sharing this database needs the same key: set OpenVerify:Secrets:Key", file);
             }
 
             return LoadOrCreateKeyFile(file);
