@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using OpenVerify.Protocol.Sids;
+using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Hosting;
+using OpenVerify.Server.Storage;
+using OpenVerify.TestKit.Devices;
+
+namespace OpenVerify.Server.Tests.Infrastructure;
+
+/// <summary>
+/// One in-process server per test: AddOpenVerify/MapOpenVerify on a TestServer, a fresh SQLite file
+/// in a temp directory, a <see cref="FakeTimeProvider"/> as the server's clock, and a bootstrapped
+/// account. Background services are not started: tests drive maintenance themselves.
+/// </summary>
+public sealed class TestApi : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly WebApplication app;
+    private readonly string dataDirectory;
+
+    private TestApi(WebApplication app, string dataDirectory, FakeTimeProvider clock, string accountSid, string authToken)
+    {
+        this.app = app;
+        this.dataDirectory = dataDirectory;
+        Clock = clock;
+        AccountSid = accountSid;
+        AuthToken = authToken;
+        Http = app.GetTestServer().CreateClient();
+        Account = new ApiClient(Http, accountSid, authToken);
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public string AccountSid { get; }
+
+    public string AuthToken { get; }
+
+    /// <summary>Unauthenticated client; BaseAddress http://localhost/.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The bootstrapped account's backend.</summary>
+    public ApiClient Account { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    public TestServer Server => app.GetTestServer();
+
+    public static async Task<TestApi> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "openverify-tests", Guid.NewGuid().ToString("N"));
+        var clock = new FakeTimeProvider(Start);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        var config = new Dictionary<string, string?> { ["OpenVerify:DataDirectory"] = dataDirectory };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddOpenVerify(builder.Configuration);
+        builder.Services.RemoveAll<IHostedService>();
+        var app = builder.Build();
+        app.MapOpenVerify();
+        await app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None);
+        var accountSid = Sid.New(SidPrefix.Account);
+        var authToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        await app.Services.GetRequiredService<AccountBootstrap>().EnsureAsync(accountSid, authToken, CancellationToken.None);
+        await app.StartAsync();
+        return new TestApi(app, dataDirectory, clock, accountSid, authToken);
+    }
+
+    /// <summary>A second tenant.</summary>
+    public async Task<ApiClient> CreateOtherAccountAsync()
+    {
+        var account = await Services.GetRequiredService<AccountBootstrap>().CreateAsync("other", CancellationToken.None);
+        return new ApiClient(Http, account.Sid, account.AuthToken);
+    }
+
+    public ApiClient As(string? user, string? secret) => new(Http, user, secret);
+
+    public DeviceEmulator Device(DeviceFlavour flavour = DeviceFlavour.Android, int seed = 1) => new(Http, flavour, Clock, seed: seed);
+
+    public async Task<string> CreateServiceAsync(string friendlyName = "Test service", params (string Key, string Value)[] settings)
+    {
+        var response = await Account.PostAsync("/v2/Services", [("FriendlyName", friendlyName), .. settings]);
+        return response.Expect(201)["sid"]!.GetValue<string>();
+    }
+
+    public static string NewIdentity() => "user-" + Guid.NewGuid().ToString("N")[..12];
+
+    public async Task<string> CreateAccessTokenAsync(string serviceSid, string identity, int? ttl = null)
+    {
+        (string, string)[] form = ttl is null ? [("Identity", identity), ("FactorType", "push")] : [("Identity", identity), ("FactorType", "push"), ("Ttl", ttl.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        var response = await Account.PostAsync($"/v2/Services/{serviceSid}/AccessTokens", form);
+        return response.Expect(201)["token"]!.GetValue<string>();
+    }
+
+    /// <summary>A device enrols (R1 with an access token) and, unless told otherwise, verifies (R2).</summary>
+    public async Task<Enrolment> EnrolAsync(string serviceSid, string? identity = null, DeviceFlavour flavour = DeviceFlavour.Android, bool verify = true)
+    {
+        identity ??= NewIdentity();
+        var device = Device(flavour);
+        var token = await CreateAccessTokenAsync(serviceSid, identity);
+        var factor = await device.CreateFactorAsync(serviceSid, identity, token);
+        if (verify)
+        {
+            Assert.Equal("verified", await device.VerifyFactorAsync(factor));
+        }
+
+        return new Enrolment(serviceSid, identity, device, factor);
+    }
+
+    /// <summary>A service with one verified push factor.</summary>
+    public async Task<Enrolment> EnrolNewAsync(DeviceFlavour flavour = DeviceFlavour.Android) => await EnrolAsync(await CreateServiceAsync(), null, flavour);
+
+    public async Task<ApiResponse> PostChallengeAsync(Enrolment e, params (string Key, string Value)[] extra)
+    {
+        (string, string)[] form = extra.Any(p => p.Key == "Details.Message")
+            ? [("FactorSid", e.Factor.Sid), .. extra]
+            : [("FactorSid", e.Factor.Sid), ("Details.Message", "Log in to Example?"), .. extra];
+        return await Account.PostAsync(e.EntityPath + "/Challenges", form);
+    }
+
+    public async Task<JsonObject> CreateChallengeAsync(Enrolment e, params (string Key, string Value)[] extra) => (await PostChallengeAsync(e, extra)).Expect(201);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await app.DisposeAsync();
+        try
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>A service, an identity and a device holding a factor there.</summary>
+public sealed record Enrolment(string ServiceSid, string Identity, DeviceEmulator Device, DeviceFactor Factor)
+{
+    public string EntityPath => $"/v2/Services/{ServiceSid}/Entities/{Identity}";
+
+    public string FactorPath => $"{EntityPath}/Factors/{Factor.Sid}";
+
+    public string ChallengePath(string challengeSid) => $"{EntityPath}/Challenges/{challengeSid}";
+}
