@@ -17,22 +17,26 @@ using OpenVerify.TestKit.Devices;
 namespace OpenVerify.Server.Tests.Infrastructure;
 
 /// <summary>
-/// One in-process server per test: AddOpenVerify/MapOpenVerify on a TestServer, a fresh SQLite file
-/// in a temp directory, a <see cref="FakeTimeProvider"/> as the server's clock, and a bootstrapped
-/// account. Background services are not started: tests drive maintenance themselves.
+/// An in-process server: AddOpenVerify/MapOpenVerify on a TestServer, a SQLite file in a temp
+/// directory, a <see cref="FakeTimeProvider"/> as the server's clock, and a bootstrapped account.
+/// Background services are not started: tests drive maintenance themselves.
+/// Note: building the minimal-API endpoints costs ~0.4 s per server, so servers with default settings
+/// are pooled: a test rents one exclusively (nobody else moves its clock meanwhile) and gets a fresh
+/// bootstrapped account on it, so its data is its own. Tests must not assume an absolute clock time.
 /// </summary>
 public sealed class TestApi : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
+    private static readonly System.Collections.Concurrent.ConcurrentBag<WebApplication> Pool = [];
     private readonly WebApplication app;
-    private readonly string dataDirectory;
+    private readonly string? dataDirectory;
 
-    private TestApi(WebApplication app, string dataDirectory, FakeTimeProvider clock, string accountSid, string authToken)
+    private TestApi(WebApplication app, string? dataDirectory, string accountSid, string authToken)
     {
         this.app = app;
         this.dataDirectory = dataDirectory;
-        Clock = clock;
+        Clock = (FakeTimeProvider)app.Services.GetRequiredService<TimeProvider>();
         AccountSid = accountSid;
         AuthToken = authToken;
         Http = app.GetTestServer().CreateClient();
@@ -55,7 +59,30 @@ public sealed class TestApi : IAsyncDisposable
 
     public TestServer Server => app.GetTestServer();
 
+    /// <summary>A server with default settings from the pool (or a private one with <paramref name="settings"/>).</summary>
     public static async Task<TestApi> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        if (settings is null)
+        {
+            var app = Pool.TryTake(out var pooled) ? pooled : (await BuildAsync(null)).App;
+            var (sid, token) = await BootstrapAccountAsync(app);
+            return new TestApi(app, null, sid, token);
+        }
+
+        var built = await BuildAsync(settings);
+        var (accountSid, authToken) = await BootstrapAccountAsync(built.App);
+        return new TestApi(built.App, built.DataDirectory, accountSid, authToken);
+    }
+
+    private static async Task<(string Sid, string Token)> BootstrapAccountAsync(WebApplication app)
+    {
+        var accountSid = Sid.New(SidPrefix.Account);
+        var authToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        await app.Services.GetRequiredService<AccountBootstrap>().EnsureAsync(accountSid, authToken, CancellationToken.None);
+        return (accountSid, authToken);
+    }
+
+    private static async Task<(WebApplication App, string DataDirectory)> BuildAsync(IDictionary<string, string?>? settings)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "openverify-tests", Guid.NewGuid().ToString("N"));
         var clock = new FakeTimeProvider(Start);
@@ -75,11 +102,8 @@ public sealed class TestApi : IAsyncDisposable
         var app = builder.Build();
         app.MapOpenVerify();
         await app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None);
-        var accountSid = Sid.New(SidPrefix.Account);
-        var authToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-        await app.Services.GetRequiredService<AccountBootstrap>().EnsureAsync(accountSid, authToken, CancellationToken.None);
         await app.StartAsync();
-        return new TestApi(app, dataDirectory, clock, accountSid, authToken);
+        return (app, dataDirectory);
     }
 
     /// <summary>A second tenant.</summary>
@@ -139,6 +163,12 @@ public sealed class TestApi : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        if (dataDirectory is null)
+        {
+            Pool.Add(app);
+            return;
+        }
+
         await app.DisposeAsync();
         try
         {
