@@ -39,6 +39,20 @@ public sealed class DeviceAuthTests
     }
 
     [Fact]
+    public async Task A_device_jwt_is_read_as_json_so_key_order_whitespace_and_escapes_do_not_matter()
+    {
+        await using var api = await TestApi.StartAsync();
+        var e = await api.EnrolNewAsync();
+        var now = e.Device.Now;
+        var kid = "\\u0043" + e.Factor.CredentialSid[1..];
+        var header = $$"""{ "typ" : "JWT",  "alg" : "ES256", "kid" : "{{kid}}", "cty" : "twilio-pba;v=1" }""";
+        var payload = $$"""{ "nbf" : {{now}}, "sub" : "{{e.Factor.AccountSid}}", "exp" : {{now + 600}} }""";
+        var jwt = CompactJws.SignEs256(e.Factor.Key, header, payload);
+        var response = await e.Device.SendAsync(HttpMethod.Get, $"Services/{e.ServiceSid}", [], jwt);
+        Assert.Equal(200, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_jwt_within_the_clock_leeway_is_accepted()
     {
         await using var api = await TestApi.StartAsync();

@@ -31,6 +31,37 @@ public sealed class UpdateChallengeTests
         Assert.NotEqual(fetched.Str("date_created"), fetched.Str("date_responded"));
     }
 
+    [Theory]
+    [InlineData(DeviceFlavour.Android)]
+    [InlineData(DeviceFlavour.Ios)]
+    public async Task A_challenge_with_details_date_and_no_hidden_details_can_be_approved(DeviceFlavour flavour)
+    {
+        await using var api = await TestApi.StartAsync();
+        var e = await api.EnrolAsync(await api.CreateServiceAsync("x", ("Push.IncludeDate", "true")), flavour: flavour);
+        var sid = (await api.CreateChallengeAsync(e, ("Details.Fields", """{"label":"Amount","value":12.50}"""))).Str("sid")!;
+        await e.Device.ApproveAsync(e.Factor, sid);
+        var fetched = (await api.Account.GetAsync(e.ChallengePath(sid))).Expect(200);
+        Assert.Equal("approved", fetched.Str("status"));
+        Assert.Equal("12.50", fetched["details"]!["fields"]![0].Str("value"));
+    }
+
+    [Theory]
+    [InlineData(DeviceFlavour.Android)]
+    [InlineData(DeviceFlavour.Ios)]
+    public async Task Non_ascii_details_round_trip_and_can_be_approved(DeviceFlavour flavour)
+    {
+        await using var api = await TestApi.StartAsync();
+        var e = await api.EnrolNewAsync(flavour);
+        var message = "Zahlung über 10 € bestätigen? 👍 \"quoted\" <b>&</b>";
+        var sid = (await api.CreateChallengeAsync(e, ("Details.Message", message), ("Details.Fields", """{"label":"Empfänger","value":"Jürgen Müller / 東京"}"""),
+            ("HiddenDetails", """{"city":"Zürich","note":"a\u0000b"}"""))).Str("sid")!;
+        var body = (await e.Device.GetChallengeAsync(e.Factor, sid)).Body;
+        Assert.Equal(message, body["details"].Str("message"));
+        Assert.Equal("Jürgen Müller / 東京", body["details"]!["fields"]![0].Str("value"));
+        await e.Device.ApproveAsync(e.Factor, sid);
+        Assert.Equal("approved", (await api.Account.GetAsync(e.ChallengePath(sid))).Expect(200).Str("status"));
+    }
+
     [Fact]
     public async Task Denying_shows_denied_on_the_next_get()
     {
