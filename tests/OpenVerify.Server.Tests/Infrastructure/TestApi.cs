@@ -32,14 +32,14 @@ public sealed class TestApi : IAsyncDisposable
     private readonly WebApplication app;
     private readonly string? dataDirectory;
 
-    private TestApi(WebApplication app, string? dataDirectory, string accountSid, string authToken)
+    private TestApi(WebApplication app, string? dataDirectory, string accountSid, string authToken, HttpClient? http = null)
     {
         this.app = app;
         this.dataDirectory = dataDirectory;
         Clock = (FakeTimeProvider)app.Services.GetRequiredService<TimeProvider>();
         AccountSid = accountSid;
         AuthToken = authToken;
-        Http = app.GetTestServer().CreateClient();
+        Http = http ?? app.GetTestServer().CreateClient();
         Account = new ApiClient(Http, accountSid, authToken);
     }
 
@@ -74,6 +74,18 @@ public sealed class TestApi : IAsyncDisposable
         return new TestApi(built.App, built.DataDirectory, accountSid, authToken);
     }
 
+    /// <summary>
+    /// A private server on real Kestrel over loopback (real sockets and HTTP/1.1 framing), whose fake
+    /// clock starts at the machine's time so Kestrel's own Date headers agree with it.
+    /// </summary>
+    public static async Task<TestApi> StartLoopbackAsync()
+    {
+        var built = await BuildAsync(null, loopback: true);
+        var (accountSid, authToken) = await BootstrapAccountAsync(built.App);
+        var address = built.App.Urls.First();
+        return new TestApi(built.App, built.DataDirectory, accountSid, authToken, new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") });
+    }
+
     private static async Task<(string Sid, string Token)> BootstrapAccountAsync(WebApplication app)
     {
         var accountSid = Sid.New(SidPrefix.Account);
@@ -82,12 +94,20 @@ public sealed class TestApi : IAsyncDisposable
         return (accountSid, authToken);
     }
 
-    private static async Task<(WebApplication App, string DataDirectory)> BuildAsync(IDictionary<string, string?>? settings)
+    private static async Task<(WebApplication App, string DataDirectory)> BuildAsync(IDictionary<string, string?>? settings, bool loopback = false)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "openverify-tests", Guid.NewGuid().ToString("N"));
-        var clock = new FakeTimeProvider(Start);
+        var clock = new FakeTimeProvider(loopback ? TimeProvider.System.GetUtcNow() : Start);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseTestServer();
+        if (loopback)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
         var config = new Dictionary<string, string?> { ["OpenVerify:DataDirectory"] = dataDirectory };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
