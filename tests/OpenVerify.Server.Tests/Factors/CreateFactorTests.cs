@@ -246,6 +246,25 @@ public sealed class CreateFactorTests
         Assert.Equal(20, list["factors"]!.AsArray().Count);
     }
 
+    [Theory]
+    [InlineData("short7c")]
+    [InlineData("dots.in.identity")]
+    public async Task A_factor_under_an_invalid_identity_returns_60200_and_creates_nothing(string identity)
+    {
+        await using var api = await TestApi.StartAsync();
+        var service = await api.CreateServiceAsync();
+        (await api.Account.PostAsync($"/v2/Services/{service}/Entities/{identity}/Factors", BackendFactorForm())).ExpectError(60200, 400);
+        Assert.Empty((await api.Account.GetAsync($"/v2/Services/{service}/Entities")).Expect(200)["entities"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Verifying_an_already_verified_factor_again_keeps_it_verified()
+    {
+        await using var api = await TestApi.StartAsync();
+        var e = await api.EnrolNewAsync();
+        Assert.Equal("verified", await e.Device.VerifyFactorAsync(e.Factor));
+    }
+
     [Fact]
     public async Task Creating_a_factor_creates_its_entity()
     {

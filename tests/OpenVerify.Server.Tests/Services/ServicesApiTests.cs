@@ -166,6 +166,19 @@ public sealed class ServicesApiTests
         Assert.True(fetched["push"]!["include_date"]!.GetValue<bool>());
     }
 
+    [Theory]
+    [InlineData("Totp.Skew", "9")]
+    [InlineData("Push.ApnCredentialSid", "CR1")]
+    [InlineData("FriendlyName", "")]
+    public async Task An_invalid_update_returns_60200_and_changes_nothing(string key, string value)
+    {
+        await using var api = await TestApi.StartAsync();
+        var sid = await api.CreateServiceAsync("Before");
+        var before = (await api.Account.GetAsync($"/v2/Services/{sid}")).Expect(200).ToJsonString();
+        (await api.Account.PostAsync($"/v2/Services/{sid}", ("TtsName", "After"), ("Push.IncludeDate", "true"), (key, value))).ExpectError(60200, 400);
+        Assert.Equal(before, (await api.Account.GetAsync($"/v2/Services/{sid}")).Expect(200).ToJsonString());
+    }
+
     [Fact]
     public async Task Fetching_listing_and_deleting_a_service_work_and_a_deleted_service_is_404()
     {

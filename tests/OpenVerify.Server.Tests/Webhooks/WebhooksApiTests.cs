@@ -88,6 +88,18 @@ public sealed class WebhooksApiTests
     }
 
     [Fact]
+    public async Task An_invalid_update_returns_60200_and_changes_nothing()
+    {
+        await using var api = await TestApi.StartAsync();
+        var service = await api.CreateServiceAsync();
+        var sid = (await api.Account.PostAsync($"/v2/Services/{service}/Webhooks", Valid())).Expect(201).Str("sid");
+        var before = (await api.Account.GetAsync($"/v2/Services/{service}/Webhooks/{sid}")).Expect(200).ToJsonString();
+        (await api.Account.PostAsync($"/v2/Services/{service}/Webhooks/{sid}", ("FriendlyName", "renamed"), ("Status", "off"))).ExpectError(60200, 400);
+        (await api.Account.PostAsync($"/v2/Services/{service}/Webhooks/{sid}", ("EventTypes", "nope"))).ExpectError(60200, 400);
+        Assert.Equal(before, (await api.Account.GetAsync($"/v2/Services/{service}/Webhooks/{sid}")).Expect(200).ToJsonString());
+    }
+
+    [Fact]
     public async Task Deleting_a_webhook_returns_204_and_then_404()
     {
         await using var api = await TestApi.StartAsync();

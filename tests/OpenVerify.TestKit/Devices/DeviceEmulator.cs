@@ -329,7 +329,9 @@ public sealed class DeviceEmulator
         }
 
         payload["status"] = status;
-        return SignJwt(factor.Key, """{"typ":"JWT","alg":"ES256"}""", ToSdkJson(payload));
+        // Note: both SDKs pass an empty header map; Android's org.json keeps typ, alg order, iOS's dictionary does not.
+        var header = Flavour == DeviceFlavour.Android ? """{"typ":"JWT","alg":"ES256"}""" : """{"alg":"ES256","typ":"JWT"}""";
+        return SignJwt(factor.Key, header, ToSdkJson(payload));
     }
 
     /// <summary>Step 3 alone: R7 with the given AuthPayload (clock-sync retry included); the response is returned, never thrown.</summary>
