@@ -26,13 +26,16 @@ public sealed record PageRequest(int Size, int Page, CursorDirection Direction, 
         var token = query.Get("PageToken");
         if (string.IsNullOrEmpty(token))
         {
-            return new PageRequest(size, page ?? 0, CursorDirection.None, 0);
+            // Page alone is an offset; one past what a query can skip is refused, not overflowed.
+            return (long)(page ?? 0) * size > int.MaxValue
+                ? throw ErrorCatalogue.InvalidParameter("Page", "is beyond the last page")
+                : new PageRequest(size, page ?? 0, CursorDirection.None, 0);
         }
 
         // Note: the SDKs send only the token, never Page, so the token carries its page number too
         // (PA{id}_{page}); without it every later page would report page 0 and no previous page.
         var underscore = token.IndexOf('_');
-        var idText = underscore < 0 ? token.AsSpan(2) : token.AsSpan(2, Math.Max(0, underscore - 2));
+        var idText = token.Length < 3 ? "" : underscore < 0 ? token.AsSpan(2) : token.AsSpan(2, Math.Max(0, underscore - 2));
         var tokenPage = 0;
         if (token.Length < 3 || !token.StartsWith('P') || token[1] is not ('A' or 'B')
             || !long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
