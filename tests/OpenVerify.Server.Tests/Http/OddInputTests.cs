@@ -57,6 +57,74 @@ public sealed class OddInputTests
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
     }
 
+    [Fact]
+    public async Task Odd_path_segments_never_produce_a_5xx()
+    {
+        await using var api = await TestApi.StartAsync();
+        var e = await api.EnrolNewAsync();
+        var challenge = (await api.CreateChallengeAsync(e)).Str("sid")!;
+        string[] odd = ["%20", "..", "%2F", "a%2Fb", "%F0%9F%98%80", "%FF", new string('a', 2000), "VA" + new string('0', 32), "YC" + new string('z', 32), "%25", "%3F", "+"];
+        var templates = new[]
+        {
+            $"/v2/Services/{{0}}", $"/v2/Services/{{0}}/Entities", $"/v2/Services/{e.ServiceSid}/Entities/{{0}}", $"/v2/Services/{e.ServiceSid}/Entities/{{0}}/Factors",
+            $"{e.EntityPath}/Factors/{{0}}", $"/v2/Services/{e.ServiceSid}/Entities/{{0}}/Challenges", $"{e.EntityPath}/Challenges/{{0}}",
+            $"{e.EntityPath}/Challenges/{{0}}/Notifications", $"/v2/Services/{e.ServiceSid}/Webhooks/{{0}}", $"/v2/Services/{e.ServiceSid}/AccessTokens/{{0}}",
+            $"/v2/Services/{e.ServiceSid}/Entities/{{0}}/Challenges/{challenge}",
+        };
+        var failures = new List<string>();
+        foreach (var template in templates)
+        {
+            foreach (var segment in odd)
+            {
+                var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, segment);
+                foreach (var method in (HttpMethod[])[HttpMethod.Get, HttpMethod.Post, HttpMethod.Delete])
+                {
+                    var response = await api.Account.SendAsync(method, path, method == HttpMethod.Get ? null : new FormUrlEncodedContent([]));
+                    var device = await e.Device.SendAsync(method, path["/v2/".Length..], [], e.Device.CreateDeviceJwt(e.Factor));
+                    if (response.StatusCode >= 500 || device.StatusCode >= 500)
+                    {
+                        failures.Add($"{method} {path[..Math.Min(path.Length, 120)]}: {response} / device {device}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+    }
+
+    [Fact]
+    public async Task Odd_device_credentials_never_produce_a_5xx()
+    {
+        await using var api = await TestApi.StartAsync();
+        var e = await api.EnrolNewAsync();
+        static string B64(string s) => OpenVerify.Protocol.Signing.Base64Url.Encode(System.Text.Encoding.UTF8.GetBytes(s));
+        var valid = e.Device.CreateDeviceJwt(e.Factor).Split('.');
+        string[] secrets =
+        [
+            "", ".", "..", "...", "a.b.c", "é.é.é", "====.====.====", B64("[]") + "." + B64("{}") + ".", B64("{}") + "." + B64("[]") + ".",
+            B64("""{"alg":"ES256","kid":"CR00000000000000000000000000000000"}""") + "." + B64("{}") + "." + valid[2],
+            B64($$"""{"alg":"ES256","kid":"{{e.Factor.CredentialSid}}"}""") + "." + B64("""{"sub":1,"exp":"x","nbf":null}""") + "." + valid[2],
+            B64($$"""{"alg":"ES256","kid":"{{e.Factor.CredentialSid}}"}""") + "." + B64("""{"exp":1e300,"nbf":-1e300}""") + "." + valid[2],
+            B64($$"""{"alg":"ES256","kid":"{{e.Factor.CredentialSid}}"}""") + "." + B64("not json") + "." + valid[2],
+            valid[0] + "." + valid[1] + "." + new string('A', 200), valid[0] + "." + valid[1] + ".", valid[0] + "." + valid[1] + "." + valid[2] + ".x",
+            "YK00000000000000000000000000000000", "YK00000000000000000000000000000000.", ".secret", new string('.', 2) + new string('x', 20_000),
+        ];
+        var failures = new List<string>();
+        foreach (var secret in secrets)
+        {
+            foreach (var (method, path) in new[] { (HttpMethod.Get, $"Services/{e.ServiceSid}"), (HttpMethod.Post, e.FactorPath["/v2/".Length..]), (HttpMethod.Post, e.EntityPath["/v2/".Length..] + "/Factors") })
+            {
+                var response = await e.Device.SendAsync(method, path, [new("FriendlyName", "x")], secret);
+                if (response.StatusCode >= 500 || response.StatusCode < 400)
+                {
+                    failures.Add($"{method} {path} with {secret[..Math.Min(secret.Length, 60)]}: {response}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+    }
+
     [Theory]
     [InlineData("Page=3000000&PageSize=1000")]
     [InlineData("Page=2147483647&PageSize=1000")]
