@@ -64,7 +64,19 @@ public sealed class TestApi : IAsyncDisposable
     {
         if (settings is null)
         {
-            var app = Pool.TryTake(out var pooled) ? pooled : (await BuildAsync(null)).App;
+            WebApplication app;
+            if (!Pool.TryTake(out var pooled))
+            {
+                var fresh = await BuildAsync(null);
+                app = fresh.App;
+                // Note: pooled servers live until the test process ends; their files go with it.
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(fresh.DataDirectory);
+            }
+            else
+            {
+                app = pooled;
+            }
+
             var (sid, token) = await BootstrapAccountAsync(app);
             return new TestApi(app, null, sid, token);
         }
@@ -190,9 +202,14 @@ public sealed class TestApi : IAsyncDisposable
         }
 
         await app.DisposeAsync();
+        DeleteQuietly(dataDirectory);
+    }
+
+    private static void DeleteQuietly(string directory)
+    {
         try
         {
-            Directory.Delete(dataDirectory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
