@@ -278,6 +278,10 @@ public sealed class DeviceEmulator
         }
     }
 
+    /// <summary>Approves (<paramref name="approve"/>) or denies a challenge: R5 → R7 → R5 with the §4 checks.</summary>
+    public Task ApproveOrDenyAsync(DeviceFactor factor, string challengeSid, bool approve, CancellationToken cancellationToken = default) =>
+        UpdateChallengeAsync(factor, challengeSid, approve ? "approved" : "denied", cancellationToken);
+
     /// <summary>Approves a challenge (R5 → R7 → R5).</summary>
     public Task ApproveAsync(DeviceFactor factor, string challengeSid, CancellationToken cancellationToken = default) =>
         UpdateChallengeAsync(factor, challengeSid, "approved", cancellationToken);
