@@ -24,7 +24,7 @@ public static class ListEnvelope
                 .Append("Page=" + page);
             if (token is not null)
             {
-                query = query.Append("PageToken=" + token);
+                query = query.Append("PageToken=" + token + "_" + page.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             return collectionUrl + "?" + string.Join("&", query);

@@ -278,6 +278,10 @@ public sealed class DeviceEmulator
         }
     }
 
+    /// <summary>Approves (<paramref name="approve"/>) or denies a challenge: R5 → R7 → R5 with the §4 checks.</summary>
+    public Task ApproveOrDenyAsync(DeviceFactor factor, string challengeSid, bool approve, CancellationToken cancellationToken = default) =>
+        UpdateChallengeAsync(factor, challengeSid, approve ? "approved" : "denied", cancellationToken);
+
     /// <summary>Approves a challenge (R5 → R7 → R5).</summary>
     public Task ApproveAsync(DeviceFactor factor, string challengeSid, CancellationToken cancellationToken = default) =>
         UpdateChallengeAsync(factor, challengeSid, "approved", cancellationToken);
@@ -329,7 +333,9 @@ public sealed class DeviceEmulator
         }
 
         payload["status"] = status;
-        return SignJwt(factor.Key, """{"typ":"JWT","alg":"ES256"}""", ToSdkJson(payload));
+        // Note: both SDKs pass an empty header map; Android's org.json keeps typ, alg order, iOS's dictionary does not.
+        var header = Flavour == DeviceFlavour.Android ? """{"typ":"JWT","alg":"ES256"}""" : """{"alg":"ES256","typ":"JWT"}""";
+        return SignJwt(factor.Key, header, ToSdkJson(payload));
     }
 
     /// <summary>Step 3 alone: R7 with the given AuthPayload (clock-sync retry included); the response is returned, never thrown.</summary>
