@@ -66,7 +66,7 @@ public static class AccessTokensApi
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
         var token = Sid.IsValid(sid, SidPrefix.AccessToken) ? await tokens.FindAsync(sid, http.RequestAborted) : null;
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        return token is not null && token.ServiceSid == service.Sid && token.ExpiresAt > now
+        return token is not null && token.ServiceSid == service.Sid && token.ExpiresAt > now && token.ConsumedAt is null
             ? TypedResults.Ok(AccessTokenResource.From(token, VerifyUrls.Base(http)))
             : throw ErrorCatalogue.NotFound(http.Request.Path);
     }

@@ -1,3 +1,4 @@
+using OpenVerify.TestKit.Devices;
 using OpenVerify.Server.Tests.Infrastructure;
 
 namespace OpenVerify.Server.Tests.AccessTokens;
@@ -67,6 +68,17 @@ public sealed class AccessTokensApiTests
         Assert.Equal(created.Str("sid"), fetched.Str("sid"));
         api.Clock.Advance(TimeSpan.FromSeconds(60));
         (await api.Account.GetAsync(path)).ExpectError(20404, 404);
+    }
+
+    [Fact]
+    public async Task Fetching_an_access_token_that_created_a_factor_is_404()
+    {
+        await using var api = await TestApi.StartAsync();
+        var service = await api.CreateServiceAsync();
+        var created = (await api.Account.PostAsync($"/v2/Services/{service}/AccessTokens", ("Identity", "alice-0001"), ("FactorType", "push"))).Expect(201);
+        var device = new DeviceEmulator(api.Http, DeviceFlavour.Android, api.Clock);
+        await device.CreateFactorAsync(service, "alice-0001", created.Str("token")!);
+        (await api.Account.GetAsync($"/v2/Services/{service}/AccessTokens/{created.Str("sid")}")).ExpectError(20404, 404);
     }
 
     [Theory]
