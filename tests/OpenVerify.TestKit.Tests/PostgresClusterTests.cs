@@ -30,7 +30,7 @@ public sealed class PostgresClusterTests
             Assert.Equal("in alpha", await ScalarAsync<string>(first, "SELECT string_agg(body, ',') FROM note"));
             Assert.Equal(2L, await ScalarAsync<long>(second, "SELECT count(*) FROM note"));
             Assert.Equal("off", await ScalarAsync<string>(first, "SHOW fsync"));
-            Assert.Equal("off", await ScalarAsync<string>(first, "SHOW synchronous_commit"));
+            Assert.Equal("on", await ScalarAsync<string>(first, "SHOW synchronous_commit"));
             Assert.Equal("off", await ScalarAsync<string>(first, "SHOW full_page_writes"));
             Assert.True(await ScalarAsync<int>(first, "SELECT current_setting('server_version_num')::int") >= 150000);
 
