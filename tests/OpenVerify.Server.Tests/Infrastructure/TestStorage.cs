@@ -23,13 +23,22 @@ public static class TestStorage
     public const string Postgres = "postgres";
 
     // Note: xunit 2 has no assembly fixtures and a collection fixture would serialise every test class,
-    // so the one cluster of the assembly is started on first use; PostgresCluster stops it and deletes
-    // its directory when the test process exits.
+    // so the one cluster of the assembly is started on first use and stopped by ShutdownAsync at the end
+    // of the run (the test host may be killed before its ProcessExit handlers finish deleting it).
     private static readonly Lazy<Task<PostgresCluster>> Cluster = new(() => PostgresCluster.StartAsync());
 
     public static string Provider { get; } = typeof(TestStorage).Assembly.GetCustomAttribute<TestStorageAttribute>()?.Provider ?? Sqlite;
 
     public static bool IsPostgres => Provider == Postgres;
+
+    /// <summary>Stops the shared cluster, if one was started, and deletes its directory.</summary>
+    public static async Task ShutdownAsync()
+    {
+        if (Cluster.IsValueCreated && Cluster.Value.IsCompletedSuccessfully)
+        {
+            await Cluster.Value.Result.DisposeAsync();
+        }
+    }
 
     /// <summary>
     /// The settings that put one server on this assembly's storage: nothing for SQLite (a file in its
