@@ -85,11 +85,11 @@ public sealed class VerifyForm
     public bool HasNone(params string[] names) => names.All(n => !values.ContainsKey(n));
 
     /// <summary>The first value of a key, or null.</summary>
-    public string? Get(string name) => values.TryGetValue(name, out var v) && v.Count > 0 ? v[0] : null;
+    public string? Get(string name) => values.TryGetValue(name, out var v) && v.Count > 0 ? WithoutNul(name, v[0]) : null;
 
     /// <summary>Every value of a repeated key, in the order sent.</summary>
     public IReadOnlyList<string> All(string name) =>
-        values.TryGetValue(name, out var v) ? v.Where(s => s is not null).Select(s => s!).ToList() : [];
+        values.TryGetValue(name, out var v) ? v.Where(s => s is not null).Select(s => WithoutNul(name, s)!).ToList() : [];
 
     /// <summary>A required, non-empty value.</summary>
     public string Required(string name)
@@ -200,6 +200,13 @@ public sealed class VerifyForm
 
         return ParseStringMap(value) ?? throw ErrorCatalogue.InvalidParameter(name, "must be a JSON object whose values are all strings");
     }
+
+    /// <summary>
+    /// Refuses U+0000 in any value read: PostgreSQL text cannot store it (SQLite can), so every
+    /// provider answers the same 400 instead of one storing it and the other failing with a 500.
+    /// </summary>
+    private static string? WithoutNul(string name, string? value) =>
+        value is not null && value.Contains('\0', StringComparison.Ordinal) ? throw ErrorCatalogue.InvalidParameter(name, "must not contain NUL characters") : value;
 
     /// <summary>Parses a JSON object of string values; null when it is anything else or has duplicate keys.</summary>
     public static Dictionary<string, string>? ParseStringMap(string json)

@@ -58,6 +58,28 @@ public sealed class OddInputTests
     }
 
     [Fact]
+    public async Task A_NUL_character_in_a_text_parameter_is_a_400_on_every_storage()
+    {
+        // Note: PostgreSQL text cannot hold U+0000 (SQLite can), so the API refuses it before it reaches storage.
+        await using var api = await TestApi.StartAsync();
+        var e = await api.EnrolNewAsync();
+        var webhook = (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "h"), ("EventTypes", "*"), ("WebhookUrl", "https://example.com/h"))).Expect(201).Str("sid");
+        (await api.Account.PostAsync("/v2/Services", ("FriendlyName", "a\u0000b"))).ExpectError(60200, 400);
+        (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}", ("FriendlyName", "a\u0000b"))).ExpectError(60200, 400);
+        (await api.Account.PostAsync(e.FactorPath, ("FriendlyName", "a\u0000b"))).ExpectError(60200, 400);
+        (await api.Account.PostAsync(e.FactorPath, ("Config.AppId", "a\u0000b"))).ExpectError(60200, 400);
+        (await api.PostChallengeAsync(e, ("Details.Message", "a\u0000b"))).ExpectError(60200, 400);
+        (await api.PostChallengeAsync(e, ("Details.Fields", "{\"label\":\"a\u0000\",\"value\":\"b\"}"))).ExpectError(60200, 400);
+        (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "a\u0000b"), ("EventTypes", "*"), ("WebhookUrl", "https://example.com/h"))).ExpectError(60200, 400);
+        (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks/{webhook}", ("FriendlyName", "a\u0000b"))).ExpectError(60200, 400);
+        Assert.Equal("Test service", (await api.Account.GetAsync($"/v2/Services/{e.ServiceSid}")).Expect(200).Str("friendly_name"));
+
+        // An escaped NUL inside JSON text is stored as JSON text, so it round-trips.
+        var sid = (await api.CreateChallengeAsync(e, ("HiddenDetails", "{\"k\":\"a\\u0000b\"}"))).Str("sid")!;
+        Assert.Equal("a\u0000b", (await api.Account.GetAsync(e.ChallengePath(sid))).Expect(200)["hidden_details"].Str("k"));
+    }
+
+    [Fact]
     public async Task Odd_path_segments_never_produce_a_5xx()
     {
         await using var api = await TestApi.StartAsync();

@@ -18,7 +18,8 @@ namespace OpenVerify.Server.Tests.Infrastructure;
 
 /// <summary>
 /// An in-process server: AddOpenVerify/MapOpenVerify on a TestServer, a SQLite file in a temp
-/// directory, a <see cref="FakeTimeProvider"/> as the server's clock, and a bootstrapped account.
+/// directory (or, see <see cref="TestStorage"/>, a fresh PostgreSQL database of its own), a
+/// <see cref="FakeTimeProvider"/> as the server's clock, and a bootstrapped account.
 /// Background services are not started: tests drive maintenance themselves.
 /// Note: building the minimal-API endpoints costs ~0.4 s per server, so servers with default settings
 /// are pooled: a test rents one exclusively (nobody else moves its clock meanwhile) and gets a fresh
@@ -121,7 +122,7 @@ public sealed class TestApi : IAsyncDisposable
         }
 
         builder.Logging.ClearProviders();
-        var config = new Dictionary<string, string?> { ["OpenVerify:DataDirectory"] = dataDirectory };
+        var config = new Dictionary<string, string?>(await TestStorage.NewServerSettingsAsync()) { ["OpenVerify:DataDirectory"] = dataDirectory };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             config[key] = value;
