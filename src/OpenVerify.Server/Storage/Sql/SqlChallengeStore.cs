@@ -76,7 +76,8 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
         var rows = await w.Connection.QueryAsync<Challenge>(new CommandDefinition(
             $"UPDATE challenges SET status = 'expired', date_updated = expiration_date WHERE status = 'pending' AND expiration_date <= @now RETURNING {Columns}",
             new { now }, w.Transaction, cancellationToken: cancellationToken));
-        var expired = rows.AsList();
+        // RETURNING has no defined order; events go out in creation order.
+        var expired = rows.OrderBy(c => c.Id).ToList();
         await outbox.AddAsync(w, expired.SelectMany(consequences), cancellationToken);
         await w.CommitAsync(cancellationToken);
         return expired;

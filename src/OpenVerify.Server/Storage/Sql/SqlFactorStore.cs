@@ -108,7 +108,8 @@ internal sealed class SqlFactorStore(IDatabase db, IOutbox outbox) : IFactorStor
         var rows = await w.Connection.QueryAsync<Factor>(new CommandDefinition(
             $"DELETE FROM factors WHERE status = 'unverified' AND date_created < @createdBefore RETURNING {Columns}",
             new { createdBefore }, w.Transaction, cancellationToken: cancellationToken));
-        var removed = rows.AsList();
+        // RETURNING has no defined order; events go out in creation order.
+        var removed = rows.OrderBy(f => f.Id).ToList();
         await outbox.AddAsync(w, removed.SelectMany(consequences), cancellationToken);
         await w.CommitAsync(cancellationToken);
         return removed;
