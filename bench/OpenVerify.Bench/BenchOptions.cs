@@ -13,7 +13,7 @@ internal sealed class BenchOptions
     public int Devices { get; private set; } = 256;
     public int Concurrency { get; private set; } = 32;
     public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(15);
-    public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(5);
     public double Rate { get; private set; } = 1000;
     public int ScaleChallenges { get; private set; } = 1_000_000;
     public int ScaleEntities { get; private set; } = 100_000;
@@ -23,6 +23,7 @@ internal sealed class BenchOptions
     public bool KeepData { get; private set; }
     public bool ServerLogs { get; private set; }
     public bool Help { get; private set; }
+    public List<KeyValuePair<string, string>> ServerEnvironment { get; } = [];
 
     public const string Usage = """
         OpenVerify.Bench: verification flows per second against an in-run ceiling.
@@ -48,7 +49,7 @@ internal sealed class BenchOptions
           --devices N             enrolled device factors (default 256)
           --concurrency C         concurrent flows in closed-loop modes (default 32)
           --duration SECONDS      measured time per mode (default 15)
-          --warmup SECONDS        unmeasured time before each mode (default 3)
+          --warmup SECONDS        unmeasured time before each mode (default 5)
           --rate R                flows/s in rate mode (default 1000)
           --scale-challenges N    challenges seeded for scale mode (default 1000000)
           --scale-entities N      entities (each with one factor) seeded for scale mode (default 100000)
@@ -56,6 +57,8 @@ internal sealed class BenchOptions
           --server-command CMD    how to start the server, e.g. "dotnet path/openverify.dll"
                                   (default: the openverify.dll built next to this program)
           --server-logs           let the started server log to this console (default: discarded)
+          --server-env NAME=VALUE extra environment for started servers (repeatable), for experiments
+                                  such as Logging__LogLevel__Default=Warning
           --markdown FILE         also write the report as Markdown
           --keep-data             keep the data directory afterwards
           -h, --help              this text
@@ -86,6 +89,11 @@ internal sealed class BenchOptions
                 case "--data": o.DataDirectory = Next(); break;
                 case "--server-command": o.ServerCommand = Next(); break;
                 case "--server-logs": o.ServerLogs = true; break;
+                case "--server-env":
+                    var pair = Next();
+                    var eq = pair.IndexOf('=');
+                    o.ServerEnvironment.Add(eq > 0 ? new(pair[..eq], pair[(eq + 1)..]) : throw new ArgumentException("--server-env needs NAME=VALUE"));
+                    break;
                 case "--markdown": o.MarkdownPath = Next(); break;
                 case "--keep-data": o.KeepData = true; break;
                 default: throw new ArgumentException($"Unknown option {name} (see --help)");

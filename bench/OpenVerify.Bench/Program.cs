@@ -45,6 +45,7 @@ void Log(string message) => Console.Error.WriteLine($"[{TimeProvider.System.GetL
 
 async Task<(VerifyApi Api, Device[] Devices)> SetUpAsync(string url)
 {
+    Log($"server at {url}");
     var api = new VerifyApi(url, accountSid, authToken);
     await api.CreateServiceAsync(token);
     var devices = Enumerable.Range(0, options.Devices).Select(Device.Create).ToArray();
@@ -96,6 +97,7 @@ try
         if (Runs("ceiling"))
         {
             await using var ceiling = await ServerProcess.StartCeilingAsync(options, accountSid, authToken, token);
+            Log($"ceiling pid {ceiling.Pid}");
             var (api, devices) = await SetUpAsync(ceiling.Url);
             using (api)
             {
@@ -107,6 +109,7 @@ try
         {
             var dir = Path.Combine(data, "empty");
             await using var server = await ServerProcess.StartOpenVerifyAsync(options, dir, accountSid, authToken, token);
+            Log($"openverify serve pid {server.Pid}");
             var (api, devices) = await SetUpAsync(server.Url);
             using (api)
             {
@@ -141,6 +144,7 @@ try
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"Scale mode: seeded {options.ScaleChallenges:N0} challenges, {options.ScaleEntities:N0} entities and as many factors into the benchmark's service in {took.TotalSeconds:0.0} s (one transaction, prepared inserts); database {size:0} MiB."));
             Log($"seeded in {took.TotalSeconds:0.0}s, {size:0} MiB");
             await using var server = await ServerProcess.StartOpenVerifyAsync(options, dir, accountSid, authToken, token);
+            Log($"openverify serve pid {server.Pid}");
             using var scaleApi = new VerifyApi(server.Url, accountSid, authToken) { ServiceSid = serviceSid };
             await ClosedAsync($"full, {options.ScaleChallenges:N0} challenges", "scale", scaleApi, devices, server.Pid);
         }

@@ -39,6 +39,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         start.Environment["OPENVERIFY_AUTH_TOKEN"] = authToken;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in options.ServerEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
         return StartAsync(start, url, options.ServerLogs, cancellationToken);
     }
 
