@@ -13,6 +13,7 @@ using OpenVerify.Protocol.Errors;
 using OpenVerify.Protocol.Sids;
 using OpenVerify.Protocol.Signing;
 using OpenVerify.Protocol.Wire;
+using OpenVerify.Server.Auth;
 using OpenVerify.Server.Challenges;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Http;
@@ -22,7 +23,7 @@ namespace OpenVerify.Bench;
 /// <summary>
 /// The in-run ceiling: bare Kestrel answering the flow's requests at the same paths with the same
 /// work per request as the server (form parsing, the device JWT's ES256 check and key import on
-/// every device request, the AuthPayload check through <see cref="ChallengeRules.CheckApproval"/>,
+/// every device request (through the server's key cache), the AuthPayload check through <see cref="ChallengeRules.CheckApproval"/>,
 /// the same JSON shapes and the signed approval response) but no database: state is in memory and
 /// backend auth compares against the one account held in memory.
 /// </summary>
@@ -268,7 +269,7 @@ internal static class CeilingServer
         {
             var kid = jws.HeaderString("kid");
             if (kid is null || jws.HeaderString("alg") != "ES256" || !state.FactorsByCredential.TryGetValue(kid, out var factor)
-                || !P256PublicKey.TryImport(factor.PublicKey, out var key))
+                || !PublicKeys.TryRent(factor.PublicKey, out var key))
             {
                 throw ErrorCatalogue.Unauthorized("Invalid device token");
             }
@@ -277,7 +278,7 @@ internal static class CeilingServer
             {
                 var payload = jws.Payload.RootElement;
                 var now = clock.GetUtcNow().ToUnixTimeSeconds();
-                if (!jws.VerifyEs256(key)
+                if (!jws.VerifyEs256(key.Key)
                     || !payload.TryGetProperty("sub", out var sub) || sub.ValueKind != JsonValueKind.String || sub.GetString() != factor.AccountSid
                     || !payload.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var expires) || expires <= now - 60
                     || !payload.TryGetProperty("nbf", out var nbf) || !nbf.TryGetInt64(out var notBefore) || notBefore > now + 60)
