@@ -11,7 +11,7 @@ internal sealed class BenchOptions
     public string? AccountSid { get; private set; }
     public string? AuthToken { get; private set; }
     public int Devices { get; private set; } = 256;
-    public int Concurrency { get; private set; } = 32;
+    public int Concurrency { get; private set; } = 64;
     public TimeSpan Duration { get; private set; } = TimeSpan.FromSeconds(15);
     public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(5);
     public double Rate { get; private set; } = 1000;
@@ -47,7 +47,7 @@ internal sealed class BenchOptions
           --account-sid SID       account of the server (default: a fresh one per started server)
           --auth-token TOKEN      its auth token
           --devices N             enrolled device factors (default 256)
-          --concurrency C         concurrent flows in closed-loop modes (default 32)
+          --concurrency C         concurrent flows in closed-loop modes (default 64)
           --duration SECONDS      measured time per mode (default 15)
           --warmup SECONDS        unmeasured time before each mode (default 5)
           --rate R                flows/s in rate mode (default 1000)
