@@ -13,6 +13,7 @@ internal sealed class RunResult
     public long Errors { get; set; }
     public long[] ErrorsByStep { get; } = new long[LatencyRecorder.StepCount];
     public string? FirstError { get; set; }
+    public string?[] FirstErrorByStep { get; } = new string?[LatencyRecorder.StepCount];
     public LatencyRecorder Latencies { get; } = new();
     public double? ServerCpuSeconds { get; set; }
     public double? ClientCpuSeconds { get; set; }
@@ -40,6 +41,7 @@ internal sealed class RunResult
         Interlocked.Increment(ref errors);
         Errors = Interlocked.Read(ref errors);
         FirstError ??= $"{e.Step}: {e.Message}";
+        FirstErrorByStep[(int)e.Step] ??= e.Message;
     }
 
     private long errors;

@@ -43,7 +43,11 @@ internal static class Report
             foreach (var r in errors)
             {
                 var byStep = string.Join(", ", Enum.GetValues<Step>().Where(st => r.ErrorsByStep[(int)st] > 0).Select(st => $"{st} {r.ErrorsByStep[(int)st]}"));
-                s.AppendLine(c, $"- **{r.Name}: {r.Errors} errors** ({byStep}); first: `{r.FirstError}`");
+                s.AppendLine(c, $"- **{r.Name}: {r.Errors} errors** ({byStep})");
+                foreach (var st in Enum.GetValues<Step>().Where(st => r.FirstErrorByStep[(int)st] is not null))
+                {
+                    s.AppendLine(c, $"  - first {st} error: `{r.FirstErrorByStep[(int)st]}`");
+                }
             }
         }
 
