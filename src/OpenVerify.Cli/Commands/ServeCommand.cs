@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Hosting;
@@ -33,6 +34,10 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = context.Remaining.Raw.ToArray() });
+        // Note: at Information, ASP.NET Core writes six console lines per request, a measurable share of a
+        // busy server's CPU (docs/benchmarks.md). Warning is the default; any configuration source can
+        // still set Logging:LogLevel:Microsoft.AspNetCore, because this one comes first and so ranks lowest.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new("Logging:LogLevel:Microsoft.AspNetCore", "Warning")] });
         builder.Configuration.AddInMemoryCollection(settings.ToConfiguration());
         if (settings.PublicUrl is not null)
         {

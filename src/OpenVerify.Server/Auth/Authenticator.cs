@@ -91,14 +91,14 @@ public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, 
             }
 
             var factor = await factors.FindByCredentialAsync(kid, cancellationToken) ?? throw ErrorCatalogue.Unauthorized("Invalid device token");
-            if (!P256PublicKey.TryImport(factor.PublicKey, out var key))
+            if (!PublicKeys.TryRent(factor.PublicKey, out var key))
             {
                 throw ErrorCatalogue.Unauthorized("Invalid device token");
             }
 
             using (key)
             {
-                if (!jws.VerifyEs256(key) || !ClaimsValid(jws.Payload.RootElement, factor.AccountSid))
+                if (!jws.VerifyEs256(key.Key) || !ClaimsValid(jws.Payload.RootElement, factor.AccountSid))
                 {
                     throw ErrorCatalogue.Unauthorized("Invalid device token");
                 }

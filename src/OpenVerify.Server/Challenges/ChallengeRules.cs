@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using OpenVerify.Protocol.Errors;
 using OpenVerify.Protocol.Signing;
 using OpenVerify.Protocol.Wire;
+using OpenVerify.Server.Auth;
 using OpenVerify.Server.Http;
 
 namespace OpenVerify.Server.Challenges;
@@ -54,14 +55,14 @@ public static class ChallengeRules
 
         using (jws)
         {
-            if (!P256PublicKey.TryImport(publicKey, out var key))
+            if (!PublicKeys.TryRent(publicKey, out var key))
             {
                 throw ErrorCatalogue.ChallengeVerificationFailed("the factor has no usable key");
             }
 
             using (key)
             {
-                if (!jws.VerifyEs256(key))
+                if (!jws.VerifyEs256(key.Key))
                 {
                     throw ErrorCatalogue.ChallengeVerificationFailed("the signature does not verify with the factor's key");
                 }
