@@ -7,7 +7,7 @@ namespace OpenVerify.Client.EndToEnd.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class DeviceCliTests(ServerFixture fixture)
 {
-    private string ServerUrl => fixture.Server.Root.AbsoluteUri;
+    private string ServerUrl => fixture.Server.BaseUrl.AbsoluteUri;
 
     [Fact]
     public async Task Enroll_then_challenges_approve_and_show_report_the_same_challenge_in_JSON()

@@ -10,7 +10,7 @@ public sealed class HttpsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        server = await ServerProcess.StartHttpsAsync();
+        server = await ServerProcess.StartAsync(new ServerProcessOptions { Https = true });
         backend = new VerifyBackend(server.CreateAccountClient());
     }
 
@@ -28,12 +28,12 @@ public sealed class HttpsTests : IAsyncLifetime
         var service = await backend.CreateServiceAsync();
         var identity = VerifyBackend.NewIdentity();
         var token = await backend.CreateAccessTokenAsync(service, identity);
-        Assert.StartsWith("https://", server.Root.AbsoluteUri, StringComparison.Ordinal);
+        Assert.StartsWith("https://", server.BaseUrl.AbsoluteUri, StringComparison.Ordinal);
 
-        var untrusted = await cli.RunAsync("enroll", "--server", server.Root.AbsoluteUri, "--service", service, "--identity", identity, "--token", token);
+        var untrusted = await cli.RunAsync("enroll", "--server", server.BaseUrl.AbsoluteUri, "--service", service, "--identity", identity, "--token", token);
         Assert.Equal(1, untrusted.ExitCode);
 
-        var factor = (await cli.RunAsync("enroll", "--server", server.Root.AbsoluteUri, "--service", service, "--identity", identity, "--token", token,
+        var factor = (await cli.RunAsync("enroll", "--server", server.BaseUrl.AbsoluteUri, "--service", service, "--identity", identity, "--token", token,
             "--ca-cert", server.CertificatePemPath!, "--json")).Json();
         var factorSid = factor.GetProperty("sid").GetString()!;
         Assert.Equal("verified", factor.GetProperty("status").GetString());

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OpenVerify.EndToEnd.Tests.Infrastructure;
+using OpenVerify.TestKit.Server;
 using Twilio.Exceptions;
 using Twilio.Rest.Verify.V2;
 using Twilio.Rest.Verify.V2.Service;

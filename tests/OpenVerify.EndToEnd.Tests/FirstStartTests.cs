@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using OpenVerify.EndToEnd.Tests.Infrastructure;
+using OpenVerify.TestKit.Server;
 using Twilio.Rest.Verify.V2;
 using Xunit;
 using Xunit.Abstractions;
@@ -17,7 +18,7 @@ public sealed partial class FirstStartTests(ITestOutputHelper output)
     public async Task The_first_start_prints_a_working_account_once_and_a_restart_keeps_it()
     {
         TwilioHelper.UseInvariantCulture();
-        await using var server = await ServerProcess.StartAsync(bootstrapAccount: false);
+        await using var server = await ServerProcess.StartAsync(new ServerProcessOptions { BootstrapAccount = false });
         try
         {
             var printed = await PrintedAccountAsync(server);

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
 using OpenVerify.EndToEnd.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
+using OpenVerify.TestKit.Server;
 using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Rest.Verify.V2;

@@ -10,7 +10,7 @@ internal static class Device
     /// <summary>A client builder pointed at the server; the caller adds stores.</summary>
     public static VerifyClientBuilder Builder(ServerProcess server, HttpClient? http = null, TimeProvider? time = null) =>
         VerifyClient.Builder()
-            .WithBaseUrl(server.ApiBase)
+            .WithBaseUrl(server.DeviceBaseUrl)
             .WithHttpClient(http ?? server.CreateHttpClient())
             .WithTimeProvider(time ?? TimeProvider.System)
             .WithDevice(new DeviceInfo { AppName = "E2E", AppId = "com.example.e2e" });

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace OpenVerify.Client.EndToEnd.Tests.Infrastructure;
@@ -25,8 +24,6 @@ internal sealed record CliResult(string Command, int ExitCode, string StandardOu
 /// <summary>Runs <c>dotnet openverify.dll device … --home DIR</c> as a process, as a user or script would.</summary>
 internal sealed class DeviceCli(string home)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
     public string Home => home;
 
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(["device", .. args, "--home", home], null);
@@ -37,23 +34,7 @@ internal sealed class DeviceCli(string home)
 
     private static async Task<CliResult> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment)
     {
-        var info = OpenVerifyBinary.StartInfo(args, environment);
-        var command = "openverify " + string.Join(' ', args);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start " + info.FileName);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"`{command}` did not finish within {Timeout.TotalSeconds} s");
-        }
-
-        return new CliResult(command, process.ExitCode, await stdout, await stderr);
+        var run = await OpenVerifyBinary.RunAsync(args, environment);
+        return new CliResult(run.Command, run.ExitCode, run.StandardOutput, run.StandardError);
     }
 }

@@ -1,3 +1,4 @@
+using OpenVerify.TestKit.Server;
 using Xunit;
 
 namespace OpenVerify.EndToEnd.Tests.Infrastructure;

@@ -1,15 +1,19 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace OpenVerify.EndToEnd.Tests.Infrastructure;
+namespace OpenVerify.TestKit.Server;
 
 /// <summary>
-/// The built <c>openverify.dll</c> and the <c>dotnet</c> host that runs it. The test project references
-/// OpenVerify.Cli, so <c>dotnet test</c> builds it and copies it (with its runtimeconfig and deps files)
-/// next to the test assembly; the CLI project's own output is the fallback.
+/// The built <c>openverify.dll</c> and the <c>dotnet</c> host that runs it. TestKit does not reference
+/// OpenVerify.Cli; a test project that runs the real process references it, so building the tests
+/// copies <c>openverify.dll</c> (with its runtimeconfig and deps files) next to the test assembly
+/// (<see cref="AppContext.BaseDirectory"/>). The CLI project's own output is the fallback.
 /// </summary>
-internal static class OpenVerifyBinary
+public static class OpenVerifyBinary
 {
+    /// <summary>How long a one-shot command may run before it is killed.</summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+
     private static readonly Lazy<string> DllPath = new(LocateDll);
     private static readonly Lazy<string> HostPath = new(LocateHost);
 
@@ -17,12 +21,16 @@ internal static class OpenVerifyBinary
 
     public static string DotnetHost => HostPath.Value;
 
-    /// <summary>Starts <c>dotnet openverify.dll args…</c> with a clean environment and captured output.</summary>
-    public static Process Start(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment, StringBuilder output)
+    /// <summary>
+    /// A start description for <c>dotnet openverify.dll args…</c>: output and input redirected, and
+    /// nothing from the developer's shell (<c>OPENVERIFY*</c>, <c>ASPNETCORE_*</c>, <c>Kestrel__*</c>,
+    /// <c>urls</c>) leaking into the process under test; <paramref name="environment"/> is applied last.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(DotnetHost)
         {
-            WorkingDirectory = workingDirectory,
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -34,20 +42,18 @@ internal static class OpenVerifyBinary
             info.ArgumentList.Add(arg);
         }
 
-        // Nothing from the developer's shell may configure the server under test.
         foreach (var name in info.Environment.Keys.ToList())
         {
             if (name.StartsWith("OPENVERIFY", StringComparison.OrdinalIgnoreCase) || name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("urls", StringComparison.OrdinalIgnoreCase))
+                || name.StartsWith("Kestrel__", StringComparison.OrdinalIgnoreCase) || name.Equals("urls", StringComparison.OrdinalIgnoreCase))
             {
                 info.Environment.Remove(name);
             }
         }
 
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         info.Environment["DOTNET_NOLOGO"] = "1";
-        // Spectre.Console: no colour codes or wrapping in what the tests parse.
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Spectre.Console: no colour codes, and tables wide enough not to wrap SIDs.
         info.Environment["NO_COLOR"] = "1";
         info.Environment["COLUMNS"] = "500";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -55,7 +61,16 @@ internal static class OpenVerifyBinary
             info.Environment[name] = value;
         }
 
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        return info;
+    }
+
+    /// <summary>
+    /// Starts <c>dotnet openverify.dll args…</c> (see <see cref="StartInfo"/>), every line of stdout and
+    /// stderr appended to <paramref name="output"/> (lock it to read).
+    /// </summary>
+    public static Process Start(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment, StringBuilder output)
+    {
+        var process = new Process { StartInfo = StartInfo(args, environment, workingDirectory), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Append(output, e.Data);
         process.ErrorDataReceived += (_, e) => Append(output, e.Data);
         process.Start();
@@ -64,33 +79,20 @@ internal static class OpenVerifyBinary
         return process;
     }
 
-    /// <summary>Runs a one-shot CLI command (e.g. <c>accounts create --json</c>) and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string StandardOutput, string Combined)> RunAsync(params string[] args)
+    /// <summary>
+    /// Runs a one-shot command (e.g. <c>accounts create --json</c>) with stdin closed, bounded by
+    /// <see cref="CommandTimeout"/> (then the process tree is killed and <see cref="TimeoutException"/> thrown).
+    /// </summary>
+    public static async Task<CommandResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(DotnetHost)
-        {
-            WorkingDirectory = Path.GetTempPath(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Dll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in info.Environment.Keys.Where(n => n.StartsWith("OPENVERIFY", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            info.Environment.Remove(name);
-        }
-
-        info.Environment["NO_COLOR"] = "1";
-        info.Environment["COLUMNS"] = "500";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + DotnetHost);
+        var argList = args.ToList();
+        var info = StartInfo(argList, environment);
+        var command = "openverify " + string.Join(' ', argList);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start " + info.FileName);
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(CommandTimeout);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -98,10 +100,10 @@ internal static class OpenVerifyBinary
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"openverify {string.Join(' ', args)} did not finish within 60 s");
+            throw new TimeoutException($"`{command}` did not finish within {CommandTimeout.TotalSeconds} s");
         }
 
-        return (process.ExitCode, await stdout, await stdout + await stderr);
+        return new CommandResult(command, process.ExitCode, await stdout, await stderr);
     }
 
     private static void Append(StringBuilder output, string? line)
@@ -125,9 +127,9 @@ internal static class OpenVerifyBinary
             return beside;
         }
 
-        // Fallback: the CLI project's own output for the same configuration and framework,
-        // found from the repository root (the directory holding OpenVerify.slnx).
-        var baseDir = new DirectoryInfo(AppContext.BaseDirectory);
+        // Fallback: the CLI project's own output for the same configuration and framework, found
+        // from the repository root (the directory holding OpenVerify.slnx).
+        var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = baseDir.Name;
         var configuration = baseDir.Parent?.Name ?? "Debug";
         for (var dir = baseDir; dir is not null; dir = dir.Parent)
@@ -144,12 +146,12 @@ internal static class OpenVerifyBinary
             }
         }
 
-        throw new FileNotFoundException($"openverify.dll was not found next to the tests ({AppContext.BaseDirectory}) or in src/OpenVerify.Cli/bin; build the test project first.");
+        throw new FileNotFoundException($"openverify.dll was found neither next to the tests ({AppContext.BaseDirectory}) nor in src/OpenVerify.Cli/bin; reference OpenVerify.Cli from the test project and build it first.");
     }
 
     private static string LocateHost()
     {
-        // Under `dotnet test` the test host itself usually runs on the dotnet muxer.
+        // Under `dotnet test` the test host usually runs on the dotnet muxer itself.
         var current = Environment.ProcessPath;
         if (current is not null && Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {

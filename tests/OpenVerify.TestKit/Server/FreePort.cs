@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OpenVerify.Client.EndToEnd.Tests.Infrastructure;
+namespace OpenVerify.TestKit.Server;
 
 /// <summary>A loopback TCP port nobody listens on right now.</summary>
-internal static class FreePort
+public static class FreePort
 {
     public static int Next()
     {

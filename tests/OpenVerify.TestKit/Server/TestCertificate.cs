@@ -2,10 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace OpenVerify.Client.EndToEnd.Tests.Infrastructure;
+namespace OpenVerify.TestKit.Server;
 
 /// <summary>A self-signed server certificate for 127.0.0.1 and localhost, as PFX (for Kestrel) and PEM (for the device).</summary>
-internal static class TestCertificate
+public static class TestCertificate
 {
     public const string Password = "e2e-test";
 
