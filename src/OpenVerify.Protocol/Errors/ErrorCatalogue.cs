@@ -15,6 +15,9 @@ public static class ErrorCatalogue
     /// <summary>20404: no such resource for this caller (404).</summary>
     public static VerifyError NotFound(string path) => new(20404, 404, $"The requested resource {path} was not found");
 
+    /// <summary>20409: the request conflicts with the resource's state, e.g. replaying a delivery that is not dead (409).</summary>
+    public static VerifyError Conflict(string detail) => new(20409, 409, detail);
+
     /// <summary>20400-class: a body that cannot be read as a form (400).</summary>
     public static VerifyError MalformedBody(string detail) => new(20001, 400, detail);
 

@@ -46,6 +46,7 @@ public static class OpenVerifyHosting
         services.AddSingleton<IOutbox, SqlOutbox>();
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        services.AddOpenVerifyWebhooks(configuration);
         services.AddSingleton<Authenticator>();
         services.AddSingleton<AccountBootstrap>();
         services.AddSingleton<Maintenance>();

@@ -14,6 +14,9 @@ public interface IWebhookStore
     /// <summary>A page of the service's webhooks.</summary>
     Task<IReadOnlyList<Webhook>> ListAsync(string serviceSid, PageQuery page, CancellationToken cancellationToken);
 
+    /// <summary>The service's enabled webhooks, in creation order (event fan-out).</summary>
+    Task<IReadOnlyList<Webhook>> ListEnabledAsync(string serviceSid, CancellationToken cancellationToken);
+
     /// <summary>Saves every mutable field.</summary>
     Task UpdateAsync(Webhook webhook, CancellationToken cancellationToken);
 

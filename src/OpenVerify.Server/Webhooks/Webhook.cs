@@ -25,10 +25,19 @@ public sealed class Webhook
     public string Version { get; set; } = "v2";
     /// <summary>Always POST.</summary>
     public string WebhookMethod { get; set; } = "POST";
+    /// <summary>The Standard Webhooks signing secret (<c>whsec_…</c>); never shown after creation. Null on old webhooks.</summary>
+    public string? Secret { get; set; }
     /// <summary>Unix seconds.</summary>
     public long DateCreated { get; set; }
     /// <summary>Unix seconds.</summary>
     public long DateUpdated { get; set; }
+
+    /// <summary>True when the webhook takes events of <paramref name="type"/>: named explicitly, or via <c>*</c> for Twilio's own types.</summary>
+    public bool Takes(string type)
+    {
+        var types = EventTypes;
+        return types.Contains(type, StringComparer.Ordinal) || (types.Contains("*", StringComparer.Ordinal) && WebhookForms.IsTwilioEventType(type));
+    }
 
     /// <summary>The event types.</summary>
     public IReadOnlyList<string> EventTypes

@@ -13,6 +13,13 @@ public static class WebhookForms
     public static readonly string[] EventTypes =
         ["*", "factor.created", "factor.verified", "factor.deleted", "challenge.approved", "challenge.denied", "challenge.expired", "factor.expired"];
 
+    /// <summary>
+    /// Twilio's five event types, the ones <c>*</c> stands for. Note: <c>challenge.expired</c> and
+    /// <c>factor.expired</c> are OpenVerify's; a receiver written for Twilio never sees them unless it asks.
+    /// </summary>
+    public static bool IsTwilioEventType(string type) =>
+        type is "factor.created" or "factor.verified" or "factor.deleted" or "challenge.approved" or "challenge.denied";
+
     /// <summary>Applies the form to the webhook; on create the three required fields must be present.</summary>
     public static void Apply(VerifyForm form, Webhook webhook, bool creating)
     {

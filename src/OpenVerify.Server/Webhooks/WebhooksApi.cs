@@ -22,18 +22,19 @@ public static class WebhooksApi
         group.MapGet("/{sid}", FetchWebhook);
         group.MapPost("/{sid}", UpdateWebhook);
         group.MapDelete("/{sid}", DeleteWebhook);
+        group.MapWebhookDeliveriesApi();
     }
 
     /// <summary>POST …/Webhooks.</summary>
-    public static async Task<Created<WebhookResource>> CreateWebhook(Caller caller, string serviceSid, VerifyForm form, IServiceStore services, IWebhookStore webhooks, TimeProvider clock, HttpContext http)
+    public static async Task<Created<NewWebhookResource>> CreateWebhook(Caller caller, string serviceSid, VerifyForm form, IServiceStore services, IWebhookStore webhooks, TimeProvider clock, HttpContext http)
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var webhook = new Webhook { Sid = Sid.New(SidPrefix.Webhook), AccountSid = service.AccountSid, ServiceSid = service.Sid, DateCreated = now, DateUpdated = now };
+        var webhook = new Webhook { Sid = Sid.New(SidPrefix.Webhook), AccountSid = service.AccountSid, ServiceSid = service.Sid, DateCreated = now, DateUpdated = now, Secret = WebhookSecret.New() };
         WebhookForms.Apply(form, webhook, creating: true);
         await webhooks.AddAsync(webhook, http.RequestAborted);
-        var resource = WebhookResource.From(webhook, VerifyUrls.Base(http));
+        var resource = NewWebhookResource.From(webhook, VerifyUrls.Base(http));
         return TypedResults.Created(resource.Url, resource);
     }
 
@@ -70,7 +71,8 @@ public static class WebhooksApi
         return await webhooks.DeleteAsync(webhook.ServiceSid, webhook.Sid, http.RequestAborted) ? TypedResults.NoContent() : throw ErrorCatalogue.NotFound(http.Request.Path);
     }
 
-    private static async Task<Webhook> FindAsync(Caller caller, string serviceSid, string sid, IServiceStore services, IWebhookStore webhooks, HttpContext http)
+    /// <summary>The webhook at <paramref name="sid"/> in the caller's service, or a 404.</summary>
+    internal static async Task<Webhook> FindAsync(Caller caller, string serviceSid, string sid, IServiceStore services, IWebhookStore webhooks, HttpContext http)
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);

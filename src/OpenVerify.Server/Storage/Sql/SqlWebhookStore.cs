@@ -5,13 +5,13 @@ namespace OpenVerify.Server.Storage.Sql;
 
 internal sealed class SqlWebhookStore(IDatabase db) : IWebhookStore
 {
-    private const string Columns = "id, sid, account_sid, service_sid, friendly_name, event_types AS event_types_json, webhook_url, status, version, webhook_method, date_created, date_updated";
+    private const string Columns = "id, sid, account_sid, service_sid, friendly_name, event_types AS event_types_json, webhook_url, status, version, webhook_method, secret, date_created, date_updated";
 
     public async Task AddAsync(Webhook webhook, CancellationToken cancellationToken)
     {
         await using var w = await db.BeginWriteAsync(cancellationToken);
         webhook.Id = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO webhooks (sid, account_sid, service_sid, friendly_name, event_types, webhook_url, status, version, webhook_method, date_created, date_updated) VALUES (@Sid, @AccountSid, @ServiceSid, @FriendlyName, @EventTypesJson, @WebhookUrl, @Status, @Version, @WebhookMethod, @DateCreated, @DateUpdated) RETURNING id",
+            "INSERT INTO webhooks (sid, account_sid, service_sid, friendly_name, event_types, webhook_url, status, version, webhook_method, secret, date_created, date_updated) VALUES (@Sid, @AccountSid, @ServiceSid, @FriendlyName, @EventTypesJson, @WebhookUrl, @Status, @Version, @WebhookMethod, @Secret, @DateCreated, @DateUpdated) RETURNING id",
             webhook, w.Transaction, cancellationToken: cancellationToken));
         await w.CommitAsync(cancellationToken);
     }
@@ -30,6 +30,14 @@ internal sealed class SqlWebhookStore(IDatabase db) : IWebhookStore
         var rows = await c.QueryAsync<Webhook>(new CommandDefinition(
             $"SELECT {Columns} FROM webhooks WHERE service_sid = @serviceSid AND {where} ORDER BY id {order} LIMIT @limit OFFSET @offset",
             new { serviceSid, cursor = page.CursorId, limit = page.Limit, offset = page.SkipRows }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    public async Task<IReadOnlyList<Webhook>> ListEnabledAsync(string serviceSid, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var rows = await c.QueryAsync<Webhook>(new CommandDefinition(
+            $"SELECT {Columns} FROM webhooks WHERE service_sid = @serviceSid AND status = 'enabled' ORDER BY id", new { serviceSid }, cancellationToken: cancellationToken));
         return rows.AsList();
     }
 

@@ -1,0 +1,146 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Background;
+using OpenVerify.Server.Delivery;
+using OpenVerify.Server.Hosting;
+using OpenVerify.Server.Storage;
+
+namespace OpenVerify.Webhooks.Tests.Support;
+
+/// <summary>
+/// The OpenVerify API in-process (TestServer) on a SQLite file, with a fake clock and without its
+/// background services: tests drive the outbox worker and the maintenance sweep themselves.
+/// </summary>
+public sealed class ServerHost : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private ServerHost(WebApplication app, FakeTimeProvider clock, Account account, string dataDirectory)
+    {
+        this.app = app;
+        Clock = clock;
+        Account = account;
+        DataDirectory = dataDirectory;
+        Http = app.GetTestClient();
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes(account.Sid + ":" + account.AuthToken)));
+        Worker = app.Services.GetRequiredService<OutboxWorker>();
+    }
+
+    public FakeTimeProvider Clock { get; }
+    public Account Account { get; }
+    public string DataDirectory { get; }
+    public HttpClient Http { get; }
+    public OutboxWorker Worker { get; }
+    public IServiceProvider Services => app.Services;
+
+    /// <summary>Starts a host; <paramref name="account"/> reuses an account already in the data directory (restart).</summary>
+    public static async Task<ServerHost> StartAsync(
+        string? dataDirectory = null, FakeTimeProvider? clock = null, Account? account = null, bool allowPrivateNetworks = true,
+        TimeSpan? retryFor = null)
+    {
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "openverify-webhooks-tests", Guid.NewGuid().ToString("N"));
+        clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        var settings = new Dictionary<string, string?>
+        {
+            ["OpenVerify:DataDirectory"] = dataDirectory,
+            ["OpenVerify:Webhooks:AllowPrivateNetworks"] = allowPrivateNetworks ? "true" : "false",
+        };
+        if (retryFor is not null)
+        {
+            settings["OpenVerify:Webhooks:RetryFor"] = retryFor.Value.ToString();
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        var hostedBefore = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToHashSet();
+        builder.Services.AddOpenVerify(builder.Configuration);
+        foreach (var added in builder.Services.Where(d => d.ServiceType == typeof(IHostedService) && !hostedBefore.Contains(d)).ToList())
+        {
+            builder.Services.Remove(added);
+        }
+
+        var app = builder.Build();
+        app.MapOpenVerify();
+        await app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None);
+        await app.StartAsync();
+        account ??= await app.Services.GetRequiredService<AccountBootstrap>().CreateAsync("webhook tests", CancellationToken.None);
+        return new ServerHost(app, clock, account, dataDirectory);
+    }
+
+    /// <summary>Runs the outbox worker until nothing is due at the current (fake) time.</summary>
+    public async Task DeliverDueAsync()
+    {
+        for (var i = 0; i < 1000 && await Worker.RunOnceAsync(CancellationToken.None) > 0; i++)
+        {
+        }
+    }
+
+    /// <summary>Advances the clock in steps, delivering what is due after each, for <paramref name="total"/>.</summary>
+    public async Task RunForAsync(TimeSpan total, TimeSpan step)
+    {
+        await DeliverDueAsync();
+        for (var elapsed = TimeSpan.Zero; elapsed < total; elapsed += step)
+        {
+            Clock.Advance(step);
+            await DeliverDueAsync();
+        }
+    }
+
+    /// <summary>One maintenance sweep (challenge expiry, unverified-factor removal) at the current time.</summary>
+    public Task SweepAsync() => app.Services.GetRequiredService<Maintenance>().RunOnceAsync(CancellationToken.None);
+
+    public async Task<JsonElement> PostAsync(string path, params (string Key, string Value)[] form)
+    {
+        using var response = await Http.PostAsync(path, new FormUrlEncodedContent(form.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))));
+        return await ReadAsync(response, path);
+    }
+
+    public async Task<JsonElement> GetAsync(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        return await ReadAsync(response, path);
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, params (string Key, string Value)[] form)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (method != HttpMethod.Get)
+        {
+            request.Content = new FormUrlEncodedContent(form.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+        }
+
+        return await Http.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, string path)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
