@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -55,7 +56,7 @@ public sealed class AppBackendHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(urls);
-        builder.Services.AddAppBackend(o => Copy(options, o));
+        builder.Services.AddAppBackend(options);
         var app = builder.Build();
         app.MapAppBackend();
         try
@@ -78,35 +79,30 @@ public sealed class AppBackendHost : IAsyncDisposable
         await app.StopAsync();
         await app.DisposeAsync();
     }
-
-    private static void Copy(AppBackendOptions from, AppBackendOptions to)
-    {
-        to.OpenVerifyUrl = from.OpenVerifyUrl;
-        to.AccountSid = from.AccountSid;
-        to.AuthToken = from.AuthToken;
-        to.ServiceSid = from.ServiceSid;
-        to.PublicUrl = from.PublicUrl;
-        to.RegisterWebhook = from.RegisterWebhook;
-        to.AppName = from.AppName;
-        to.AccessTokenTtl = from.AccessTokenTtl;
-        to.WebhookGrace = from.WebhookGrace;
-        to.PollInterval = from.PollInterval;
-        to.ChallengeExpiry = from.ChallengeExpiry;
-        to.Users = from.Users;
-    }
 }
 
 /// <summary>Registration of the sample backend in a host.</summary>
 public static class AppBackendHosting
 {
-    /// <summary>Registers the backend with options bound from <paramref name="section"/> (the <c>AppBackend</c> section).</summary>
-    public static IServiceCollection AddAppBackend(this IServiceCollection services, IConfiguration section) =>
-        services.AddAppBackend(section.Bind);
-
-    /// <summary>Registers the backend: options (validated at start), Twilio's client pointed at OpenVerify, the cookie session.</summary>
-    public static IServiceCollection AddAppBackend(this IServiceCollection services, Action<AppBackendOptions> configure)
+    /// <summary>Registers the backend with options bound from <paramref name="section"/> (the <c>AppBackend</c> section), validated at start.</summary>
+    public static IServiceCollection AddAppBackend(this IServiceCollection services, IConfiguration section)
     {
-        services.AddOptions<AppBackendOptions>().Configure(configure).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AppBackendOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        return services.AddAppBackendServices();
+    }
+
+    /// <summary>Registers the backend with these options, validated now.</summary>
+    /// <exception cref="ValidationException">An option is missing or out of range.</exception>
+    public static IServiceCollection AddAppBackend(this IServiceCollection services, AppBackendOptions options)
+    {
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        services.AddSingleton(Options.Create(options));
+        return services.AddAppBackendServices();
+    }
+
+    /// <summary>Twilio's client pointed at OpenVerify, the backend's services and the cookie session.</summary>
+    private static IServiceCollection AddAppBackendServices(this IServiceCollection services)
+    {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ITwilioRestClient>(sp =>
         {

@@ -21,6 +21,9 @@ public sealed class PushLogins(ITwilioRestClient verify, IOptions<AppBackendOpti
     /// <summary>The hidden-details key that carries the transaction id (a device can approve silently by it).</summary>
     public const string TransactionKey = "transaction_id";
 
+    /// <summary>How long a login is remembered after its challenge expired (then its status is 404).</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromMinutes(10);
+
     private readonly ConcurrentDictionary<string, PushLogin> byTransaction = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PushLogin> byChallenge = new(StringComparer.Ordinal);
 
@@ -51,6 +54,7 @@ public sealed class PushLogins(ITwilioRestClient verify, IOptions<AppBackendOpti
             hiddenDetails: new Dictionary<string, string> { [TransactionKey] = transactionId },
             client: verify);
         var login = new PushLogin(transactionId, user.Username, user.Id, factor.Sid, challenge.Sid, now);
+        Forget(now - settings.ChallengeExpiry - Retention);
         byChallenge[login.ChallengeSid] = login;
         byTransaction[transactionId] = login;
         return login;
@@ -115,6 +119,18 @@ public sealed class PushLogins(ITwilioRestClient verify, IOptions<AppBackendOpti
         }
         catch (TimeoutException)
         {
+        }
+    }
+
+    /// <summary>Drops logins created before <paramref name="cutoff"/>, so memory stays bounded.</summary>
+    private void Forget(DateTimeOffset cutoff)
+    {
+        foreach (var (transactionId, login) in byTransaction)
+        {
+            if (login.CreatedAt < cutoff && byTransaction.TryRemove(transactionId, out _))
+            {
+                byChallenge.TryRemove(login.ChallengeSid, out _);
+            }
         }
     }
 

@@ -2,10 +2,14 @@ namespace OpenVerify.Samples.AppBackend.Webhooks;
 
 /// <summary>
 /// The webhooks this backend accepted, in arrival order, each once: deliveries are at-least-once, so a
-/// retry with a <c>uuid</c> already seen is acknowledged and dropped. Kept in memory for the demo.
+/// retry with a <c>uuid</c> already seen is acknowledged and dropped. Kept in memory (the last
+/// <see cref="Capacity"/>); a real backend records what it needs in its database.
 /// </summary>
 public sealed class WebhookInbox
 {
+    /// <summary>How many webhooks (and uuids, for de-duplication) are kept; older ones are forgotten.</summary>
+    public const int Capacity = 1000;
+
     private readonly object gate = new();
     private readonly List<ReceivedWebhook> received = [];
     private readonly HashSet<string> seen = new(StringComparer.Ordinal);
@@ -39,6 +43,12 @@ public sealed class WebhookInbox
             }
 
             received.Add(webhook);
+            if (received.Count > Capacity)
+            {
+                seen.Remove(received[0].Uuid);
+                received.RemoveAt(0);
+            }
+
             signal = changed;
             changed = NewSignal();
         }
