@@ -17,5 +17,11 @@ app.Configure(config =>
         keys.SetDescription("Manage API keys");
         keys.AddCommand<KeysCreateCommand>("create").WithDescription("Create an API key (SK…) for an account");
     });
+    config.AddBranch("webhooks", webhooks =>
+    {
+        webhooks.SetDescription("Inspect and replay webhook deliveries");
+        webhooks.AddCommand<WebhooksDeliveriesCommand>("deliveries").WithDescription("List a webhook's deliveries");
+        webhooks.AddCommand<WebhooksReplayCommand>("replay").WithDescription("Send dead deliveries again");
+    });
 });
 return await app.RunAsync(args);

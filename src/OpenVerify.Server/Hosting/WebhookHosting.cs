@@ -15,6 +15,7 @@ internal static class WebhookHosting
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IWebhookDeliveryStore, SqlWebhookDeliveryStore>();
         services.AddSingleton<WebhookClient>();
+        services.AddSingleton<WebhookSecretVault>();
         services.AddSingleton<IOutboxHandler, WebhookFanOut>();
         services.AddSingleton<IOutboxHandler, WebhookSender>();
         return services;

@@ -25,7 +25,7 @@ public sealed class Webhook
     public string Version { get; set; } = "v2";
     /// <summary>Always POST.</summary>
     public string WebhookMethod { get; set; } = "POST";
-    /// <summary>The Standard Webhooks signing secret (<c>whsec_…</c>); never shown after creation. Null on old webhooks.</summary>
+    /// <summary>The Standard Webhooks signing secret as stored (see <see cref="WebhookSecretVault"/>); never shown after creation. Null on old webhooks.</summary>
     public string? Secret { get; set; }
     /// <summary>Unix seconds.</summary>
     public long DateCreated { get; set; }

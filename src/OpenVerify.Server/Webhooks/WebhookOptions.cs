@@ -17,4 +17,12 @@ public sealed class WebhookOptions
     /// so a webhook cannot be aimed at the server's own network (SSRF); on for tests and single-host setups.
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>
+    /// Base64 of a 32-byte key. When set, webhook signing secrets are stored AES-256-GCM encrypted (bound to
+    /// the webhook SID); without it they are stored as they are (and still never shown after creation).
+    /// Secrets stored encrypted need the same key to be read.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9+/]{43}=$", ErrorMessage = "SecretEncryptionKey must be the base64 of 32 bytes")]
+    public string? SecretEncryptionKey { get; set; }
 }

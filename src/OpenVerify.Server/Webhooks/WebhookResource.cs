@@ -23,10 +23,10 @@ public sealed record NewWebhookResource(
     string WebhookUrl, string WebhookMethod, string DateCreated, string DateUpdated, string Url, string Secret)
 {
     /// <summary>Builds the create response.</summary>
-    public static NewWebhookResource From(Webhook w, string root)
+    public static NewWebhookResource From(Webhook w, string secret, string root)
     {
         var r = WebhookResource.From(w, root);
         return new(r.Sid, r.ServiceSid, r.AccountSid, r.FriendlyName, r.EventTypes, r.Status, r.Version, r.WebhookUrl, r.WebhookMethod,
-            r.DateCreated, r.DateUpdated, r.Url, w.Secret ?? "");
+            r.DateCreated, r.DateUpdated, r.Url, secret);
     }
 }

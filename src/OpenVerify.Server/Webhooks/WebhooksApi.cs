@@ -26,15 +26,18 @@ public static class WebhooksApi
     }
 
     /// <summary>POST …/Webhooks.</summary>
-    public static async Task<Created<NewWebhookResource>> CreateWebhook(Caller caller, string serviceSid, VerifyForm form, IServiceStore services, IWebhookStore webhooks, TimeProvider clock, HttpContext http)
+    public static async Task<Created<NewWebhookResource>> CreateWebhook(
+        Caller caller, string serviceSid, VerifyForm form, IServiceStore services, IWebhookStore webhooks, WebhookSecretVault vault, TimeProvider clock, HttpContext http)
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var webhook = new Webhook { Sid = Sid.New(SidPrefix.Webhook), AccountSid = service.AccountSid, ServiceSid = service.Sid, DateCreated = now, DateUpdated = now, Secret = WebhookSecret.New() };
+        var webhook = new Webhook { Sid = Sid.New(SidPrefix.Webhook), AccountSid = service.AccountSid, ServiceSid = service.Sid, DateCreated = now, DateUpdated = now };
         WebhookForms.Apply(form, webhook, creating: true);
+        var secret = WebhookSecret.New();
+        webhook.Secret = vault.Seal(secret, webhook.Sid);
         await webhooks.AddAsync(webhook, http.RequestAborted);
-        var resource = NewWebhookResource.From(webhook, VerifyUrls.Base(http));
+        var resource = NewWebhookResource.From(webhook, secret, VerifyUrls.Base(http));
         return TypedResults.Created(resource.Url, resource);
     }
 

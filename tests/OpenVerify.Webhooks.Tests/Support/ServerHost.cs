@@ -25,6 +25,8 @@ public sealed class ServerHost : IAsyncDisposable
 {
     private readonly WebApplication app;
 
+    private bool ownsDirectory;
+
     private ServerHost(WebApplication app, FakeTimeProvider clock, Account account, string dataDirectory)
     {
         this.app = app;
@@ -47,9 +49,10 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>Starts a host; <paramref name="account"/> reuses an account already in the data directory (restart).</summary>
     public static async Task<ServerHost> StartAsync(
         string? dataDirectory = null, FakeTimeProvider? clock = null, Account? account = null, bool allowPrivateNetworks = true,
-        TimeSpan? retryFor = null)
+        TimeSpan? retryFor = null, IReadOnlyDictionary<string, string?>? extraSettings = null, bool backgroundServices = false)
     {
-        dataDirectory ??= Path.Combine(Path.GetTempPath(), "openverify-webhooks-tests", Guid.NewGuid().ToString("N"));
+        var ownsDirectory = dataDirectory is null;
+        dataDirectory ??= NewDataDirectory();
         clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
@@ -64,11 +67,16 @@ public sealed class ServerHost : IAsyncDisposable
             settings["OpenVerify:Webhooks:RetryFor"] = retryFor.Value.ToString();
         }
 
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton<TimeProvider>(clock);
         var hostedBefore = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToHashSet();
         builder.Services.AddOpenVerify(builder.Configuration);
-        foreach (var added in builder.Services.Where(d => d.ServiceType == typeof(IHostedService) && !hostedBefore.Contains(d)).ToList())
+        foreach (var added in builder.Services.Where(d => !backgroundServices && d.ServiceType == typeof(IHostedService) && !hostedBefore.Contains(d)).ToList())
         {
             builder.Services.Remove(added);
         }
@@ -78,7 +86,22 @@ public sealed class ServerHost : IAsyncDisposable
         await app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None);
         await app.StartAsync();
         account ??= await app.Services.GetRequiredService<AccountBootstrap>().CreateAsync("webhook tests", CancellationToken.None);
-        return new ServerHost(app, clock, account, dataDirectory);
+        return new ServerHost(app, clock, account, dataDirectory) { ownsDirectory = ownsDirectory };
+    }
+
+    /// <summary>A fresh directory for a SQLite file; the caller deletes it (see <see cref="DeleteDirectory"/>).</summary>
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "openverify-webhooks-tests", Guid.NewGuid().ToString("N"));
+
+    public static void DeleteDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a file still open elsewhere only leaves a temp directory behind.
+        }
     }
 
     /// <summary>Runs the outbox worker until nothing is due at the current (fake) time.</summary>
@@ -142,5 +165,9 @@ public sealed class ServerHost : IAsyncDisposable
         Http.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
+        if (ownsDirectory)
+        {
+            DeleteDirectory(DataDirectory);
+        }
     }
 }

@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using OpenVerify.Server.Storage;
 using OpenVerify.Webhooks.Tests.Support;
 
 namespace OpenVerify.Webhooks.Tests.Webhooks;
@@ -21,6 +25,29 @@ public sealed class WebhooksApiTests
         Assert.False(listed.TryGetProperty("secret", out _));
         var again = await Device.CreateWebhookAsync(host, service, "https://example.com/hook", "*");
         Assert.NotEqual(secret, again.GetProperty("secret").GetString());
+    }
+
+    [Fact]
+    public async Task With_an_encryption_key_the_secret_is_stored_encrypted_and_still_signs()
+    {
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        await using var host = await ServerHost.StartAsync(extraSettings: new Dictionary<string, string?> { ["OpenVerify:Webhooks:SecretEncryptionKey"] = key });
+        await using var receiver = await Receiver.StartAsync();
+        var service = await Device.CreateServiceAsync(host);
+        var created = await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/hook", "*");
+        var secret = created.GetProperty("secret").GetString()!;
+
+        await using (var connection = await host.Services.GetRequiredService<IDatabase>().OpenReadAsync(CancellationToken.None))
+        {
+            var stored = await connection.ExecuteScalarAsync<string>("SELECT secret FROM webhooks WHERE sid = @sid", new { sid = created.GetProperty("sid").GetString() });
+            Assert.StartsWith("aesgcm:", stored);
+            Assert.DoesNotContain(secret["whsec_".Length..], stored);
+        }
+
+        using var phone = new Device(host, service, "mallory-01");
+        await phone.EnrolAsync("Phone");
+        await host.DeliverDueAsync();
+        Assert.True(Signatures.StandardWebhooksAccepts(Assert.Single(receiver.Requests), secret));
     }
 
     [Fact]

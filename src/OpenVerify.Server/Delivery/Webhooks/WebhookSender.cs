@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Webhooks;
@@ -12,7 +13,8 @@ namespace OpenVerify.Server.Delivery.Webhooks;
 /// jitter until <see cref="WebhookOptions.RetryFor"/> after the event, then dead-lettered. A refused
 /// address, a deleted or disabled webhook are dead-lettered at once.
 /// </summary>
-public sealed class WebhookSender(IWebhookStore webhooks, IAccountStore accounts, WebhookClient client, IOptionsMonitor<WebhookOptions> options, TimeProvider clock) : IOutboxHandler
+public sealed class WebhookSender(
+    IWebhookStore webhooks, IAccountStore accounts, WebhookClient client, WebhookSecretVault vault, IOptionsMonitor<WebhookOptions> options, TimeProvider clock) : IOutboxHandler
 {
     /// <summary>Sent with every delivery.</summary>
     public const string UserAgent = "OpenVerify-Webhooks/1.0";
@@ -42,6 +44,16 @@ public sealed class WebhookSender(IWebhookStore webhooks, IAccountStore accounts
             return OutboxOutcome.Dead("the account no longer exists");
         }
 
+        string? secret;
+        try
+        {
+            secret = webhook.Secret is null ? null : vault.Open(webhook.Secret, webhook.Sid);
+        }
+        catch (CryptographicException exception)
+        {
+            return OutboxOutcome.Dead("cannot sign: " + exception.Message);
+        }
+
         var target = WebhookTarget.Parse(webhook.WebhookUrl);
         var fields = WebhookPayload.Fields(e);
         var body = WebhookPayload.Encode(fields);
@@ -53,11 +65,11 @@ public sealed class WebhookSender(IWebhookStore webhooks, IAccountStore accounts
             new("I-Twilio-Idempotency-Token", e.Uuid),
             new("User-Agent", UserAgent),
         };
-        if (webhook.Secret is not null)
+        if (secret is not null)
         {
             headers.Add(new("webhook-id", e.Uuid));
             headers.Add(new("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture)));
-            headers.Add(new("webhook-signature", WebhookPayload.StandardSignature(WebhookSecret.KeyOf(webhook.Secret), e.Uuid, timestamp, body)));
+            headers.Add(new("webhook-signature", WebhookPayload.StandardSignature(WebhookSecret.KeyOf(secret), e.Uuid, timestamp, body)));
         }
 
         var result = await client.PostAsync(target, body, headers, cancellationToken);
