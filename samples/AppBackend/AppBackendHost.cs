@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -113,8 +112,6 @@ public static class AppBackendHosting
         services.AddSingleton<WebhookInbox>();
         services.AddSingleton<WebhookRegistration>();
         services.AddSingleton<PushLogins>();
-        // Note: sessions only live as long as the process; a real app persists its data-protection keys.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddAuthorization();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
         {
