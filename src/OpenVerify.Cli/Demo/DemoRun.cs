@@ -28,6 +28,9 @@ public sealed class DemoRun(IAnsiConsole console, TimeSpan timeout, TimeProvider
     /// <summary>Steps that passed.</summary>
     public int Passed => passed;
 
+    /// <summary>Changes the sample backend's settings before it starts (tests use it to break a step).</summary>
+    public Action<AppBackendOptions>? ConfigureBackend { get; init; }
+
     /// <summary>Runs the demo; 0 when every step passed.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -58,15 +61,17 @@ public sealed class DemoRun(IAnsiConsole console, TimeSpan timeout, TimeProvider
             () => ServiceResource.CreateAsync(friendlyName: "OpenVerify demo", client: admin),
             s => $"Service {s.Sid} \"{Markup.Escape(s.FriendlyName)}\" created with Twilio's C# helper (ServiceResource.CreateAsync)");
 
+        var backendOptions = new AppBackendOptions
+        {
+            OpenVerifyUrl = server.Url.ToString(),
+            AccountSid = server.AccountSid,
+            AuthToken = server.AuthToken,
+            ServiceSid = service.Sid,
+            AppName = "Example App",
+        };
+        ConfigureBackend?.Invoke(backendOptions);
         await using var backend = await StepAsync("Starting the sample app backend",
-            () => AppBackendHost.StartAsync(new AppBackendOptions
-            {
-                OpenVerifyUrl = server.Url.ToString(),
-                AccountSid = server.AccountSid,
-                AuthToken = server.AuthToken,
-                ServiceSid = service.Sid,
-                AppName = "Example App",
-            }, cancellationToken: ct),
+            () => AppBackendHost.StartAsync(backendOptions, cancellationToken: ct),
             b => $"App backend on [blue]{b.Url}[/], webhook {b.WebhookSid} for every event → {b.Url}webhooks");
 
         using var deviceApp = Browser(backend.Url, "ExampleApp/1.0 (simulated device)");
