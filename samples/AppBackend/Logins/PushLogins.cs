@@ -146,7 +146,8 @@ public sealed class PushLogins(ITwilioRestClient verify, IOptions<AppBackendOpti
         }
         catch (ApiException e) when (e.Status == 404)
         {
-            return null; // Note: no entity yet, i.e. the user never registered a device.
+            // Note: for a user who never registered (no entity) a server may answer 404 instead of an empty list.
+            return null;
         }
     }
 
