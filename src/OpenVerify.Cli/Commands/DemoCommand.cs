@@ -16,7 +16,7 @@ public sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
     {
         /// <summary>How long each wait may take.</summary>
         [CommandOption("--timeout <SECONDS>")]
-        [Description("How long to wait for a challenge, a webhook or an outcome (default 15)")]
+        [Description("How long to wait for a challenge, a webhook or an outcome")]
         [DefaultValue(15)]
         public int TimeoutSeconds { get; init; } = 15;
 
