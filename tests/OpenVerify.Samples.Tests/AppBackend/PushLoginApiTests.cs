@@ -80,6 +80,30 @@ public sealed class PushLoginApiTests(OpenVerifyFixture fixture)
     }
 
     [Fact]
+    public async Task Unanswered_login_expires_and_only_polling_learns_it()
+    {
+        // Twilio has no challenge.expired webhook (and "*" does not include OpenVerify's), so the
+        // subscribed webhook stays silent; the shortest challenge lifetime the backend allows is 10 s.
+        await using var backend = await Backend.StartAsync(fixture.Server, o =>
+        {
+            o.ChallengeExpiry = TimeSpan.FromSeconds(10);
+            o.WebhookGrace = TimeSpan.FromMilliseconds(200);
+            o.PollInterval = TimeSpan.FromMilliseconds(500);
+        });
+        Assert.NotNull(backend.Host.WebhookSid);
+        await backend.RegisterDeviceAsync(Backend.Alice);
+        var browser = backend.NewBrowser();
+
+        var started = await Backend.StartPushLoginAsync(browser, "alice");
+        var outcome = await Backend.PushLoginStatusAsync(browser, started.TransactionId, waitSeconds: 20);
+
+        Assert.Equal("expired", outcome.Status);
+        Assert.Equal("polling", outcome.DecidedBy);
+        Assert.False(outcome.SignedIn);
+        Assert.DoesNotContain(backend.Host.Webhooks.All, w => w.ChallengeSid == started.ChallengeSid);
+    }
+
+    [Fact]
     public async Task Challenge_shows_the_login_and_hides_the_transaction_id()
     {
         await using var backend = await Backend.StartAsync(fixture.Server);
