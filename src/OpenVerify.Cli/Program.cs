@@ -7,6 +7,7 @@ app.Configure(config =>
 {
     config.SetApplicationName("openverify");
     config.AddCommand<ServeCommand>("serve").WithDescription("Run the Verify API server");
+    config.AddCommand<DemoCommand>("demo").WithDescription("Run the quickstart end to end: server, sample app backend and a simulated device");
     config.AddBranch("accounts", accounts =>
     {
         accounts.SetDescription("Manage accounts");
