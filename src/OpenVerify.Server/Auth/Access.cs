@@ -32,6 +32,22 @@ public static class Access
         return service ?? throw ErrorCatalogue.NotFound(path);
     }
 
+    /// <summary>
+    /// The service of an entity-level request (factors, challenges) by a backend or a device: an
+    /// enrolment token is refused, and a device is kept to its own entity.
+    /// </summary>
+    public static async Task<Service> EntityScopeAsync(Caller caller, string serviceSid, string identity, IServiceStore services, string path, CancellationToken cancellationToken)
+    {
+        if (caller is EnrolmentCaller)
+        {
+            throw ErrorCatalogue.Unauthorized("An access token can only create a factor");
+        }
+
+        var service = await ServiceAsync(caller, serviceSid, services, path, cancellationToken);
+        RequireIdentity(caller, identity, path);
+        return service;
+    }
+
     /// <summary>Devices may only touch their own entity.</summary>
     public static void RequireIdentity(Caller caller, string identity, string path)
     {

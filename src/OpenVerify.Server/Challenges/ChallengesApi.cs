@@ -73,7 +73,7 @@ public static class ChallengesApi
     public static async Task<Ok<Dictionary<string, object?>>> ListChallenge(
         Caller caller, string serviceSid, string identity, VerifyForm query, IServiceStore services, IChallengeStore challenges, TimeProvider clock, HttpContext http)
     {
-        var service = await ServiceForAsync(caller, serviceSid, identity, services, http);
+        var service = await Access.EntityScopeAsync(caller, serviceSid, identity, services, http.Request.Path, http.RequestAborted);
         var factorSid = query.Sid("FactorSid", SidPrefix.Factor);
         if (caller is DeviceCaller device)
         {
@@ -134,16 +134,15 @@ public static class ChallengesApi
         var root = VerifyUrls.Base(http);
         var status = ChallengeRules.CheckApproval(authPayload, factor.PublicKey, ChallengeResource.From(challenge, now, root));
         var metadataJson = metadata is null ? null : JsonSerializer.Serialize(metadata);
-        var answered = new Challenge
-        {
-            Id = challenge.Id, Sid = challenge.Sid, AccountSid = challenge.AccountSid, ServiceSid = challenge.ServiceSid, EntitySid = challenge.EntitySid,
-            Identity = challenge.Identity, FactorSid = challenge.FactorSid, FactorType = challenge.FactorType, Status = status, RespondedReason = "none",
-            Message = challenge.Message, Fields = challenge.Fields, IncludeDate = challenge.IncludeDate, HiddenDetails = challenge.HiddenDetails,
-            Metadata = metadataJson, DateCreated = challenge.DateCreated, DateUpdated = now, DateResponded = now, ExpirationDate = challenge.ExpirationDate,
-        };
-        var shown = ChallengeResource.From(answered, now, root);
+        // The challenge as it will read once answered: the response and the event show it.
+        challenge.Status = status;
+        challenge.RespondedReason = "none";
+        challenge.Metadata = metadataJson;
+        challenge.DateUpdated = now;
+        challenge.DateResponded = now;
+        var shown = ChallengeResource.From(challenge, now, root);
         var eventType = status == ChallengeStatuses.Approved ? VerifyEvent.Types.ChallengeApproved : VerifyEvent.Types.ChallengeDenied;
-        var answeredEvent = VerifyEvent.ForChallenge(eventType, answered, factor.FriendlyName, shown, DateTimeOffset.FromUnixTimeSeconds(now));
+        var answeredEvent = VerifyEvent.ForChallenge(eventType, challenge, factor.FriendlyName, shown, DateTimeOffset.FromUnixTimeSeconds(now));
         if (!await challenges.TryRespondAsync(challenge.Sid, status, metadataJson, now, [answeredEvent], http.RequestAborted))
         {
             // Lost a race, or expired meanwhile: answer with what happened.
@@ -182,21 +181,9 @@ public static class ChallengesApi
         return requested.Value;
     }
 
-    private static async Task<Service> ServiceForAsync(Caller caller, string serviceSid, string identity, IServiceStore services, HttpContext http)
-    {
-        if (caller is EnrolmentCaller)
-        {
-            throw ErrorCatalogue.Unauthorized("An access token can only create a factor");
-        }
-
-        var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
-        Access.RequireIdentity(caller, identity, http.Request.Path);
-        return service;
-    }
-
     private static async Task<Challenge> FindAsync(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IChallengeStore challenges, HttpContext http)
     {
-        var service = await ServiceForAsync(caller, serviceSid, identity, services, http);
+        var service = await Access.EntityScopeAsync(caller, serviceSid, identity, services, http.Request.Path, http.RequestAborted);
         if (!Sid.IsValid(sid, SidPrefix.Challenge))
         {
             throw ErrorCatalogue.InvalidChallengeSid();

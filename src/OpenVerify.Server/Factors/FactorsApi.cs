@@ -143,13 +143,7 @@ public static class FactorsApi
 
     private static async Task<Factor> FindAsync(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, HttpContext http)
     {
-        if (caller is EnrolmentCaller)
-        {
-            throw ErrorCatalogue.Unauthorized("An access token can only create a factor");
-        }
-
-        var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
-        Access.RequireIdentity(caller, identity, http.Request.Path);
+        var service = await Access.EntityScopeAsync(caller, serviceSid, identity, services, http.Request.Path, http.RequestAborted);
         if (!Sid.IsValid(sid, SidPrefix.Factor) || (caller is DeviceCaller device && device.Factor.Sid != sid))
         {
             throw ErrorCatalogue.NotFound(http.Request.Path);
