@@ -109,7 +109,7 @@ for (var i = 0; i < count; i++)
         FactorSid = factor.Sid, Status = ChallengeStatuses.Pending, Message = "Approve sign-in #" + i,
         DateCreated = at.ToUnixTimeSeconds(), DateUpdated = at.ToUnixTimeSeconds(), ExpirationDate = at.AddMinutes(30).ToUnixTimeSeconds(),
     };
-    await challenges.AddAsync(challenge, PushJob.For(challenge, factor, TimeSpan.FromMinutes(30), at), CancellationToken.None);
+    await challenges.TryAddAsync(challenge, PushJob.For(challenge, factor, service.Settings, TimeSpan.FromMinutes(30), at), CancellationToken.None);
 }
 
 enqueue.Stop();

@@ -7,6 +7,7 @@ using OpenVerify.Server.Challenges;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Services;
+using OpenVerify.Server.Webhooks;
 using OpenVerify.Server.Storage;
 
 namespace OpenVerify.Storage.Tests;
@@ -67,6 +68,16 @@ public abstract class StoreTestBase(IStorageTarget target) : IAsyncLifetime
         return service;
     }
 
+    /// <summary>
+    /// An enabled webhook on <paramref name="service"/> (never called here): without one, events
+    /// are not written to the outbox at all.
+    /// </summary>
+    protected Task AddWebhookAsync(Service service) => Get<IWebhookStore>().AddAsync(new Webhook
+    {
+        Sid = Sid.New(SidPrefix.Webhook), AccountSid = service.AccountSid, ServiceSid = service.Sid, FriendlyName = "events",
+        EventTypesJson = "[\"*\"]", WebhookUrl = "http://127.0.0.1:9/unused", DateCreated = Now, DateUpdated = Now,
+    }, Ct);
+
     /// <summary>A factor not yet stored.</summary>
     protected Factor NewFactor(Service service, string identity, string status = FactorStatuses.Verified) => new()
     {
@@ -112,7 +123,7 @@ public abstract class StoreTestBase(IStorageTarget target) : IAsyncLifetime
     protected async Task<Challenge> AddChallengeAsync(Factor factor, TimeSpan? lifetime = null)
     {
         var challenge = NewChallenge(factor, lifetime);
-        await Get<IChallengeStore>().AddAsync(challenge, [], Ct);
+        Assert.True(await Get<IChallengeStore>().TryAddAsync(challenge, [], Ct));
         return challenge;
     }
 }

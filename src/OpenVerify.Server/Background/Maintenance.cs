@@ -15,22 +15,41 @@ namespace OpenVerify.Server.Background;
 /// </summary>
 public sealed class Maintenance(IChallengeStore challenges, IFactorStore factors, IOptions<OpenVerifyOptions> options, IOutbox outbox, TimeProvider clock, ILogger<Maintenance> logger) : BackgroundService
 {
+    // Rows changed per unit of work: a sweep after downtime must not hold the SQLite writer (or
+    // PostgreSQL row locks) for long in one go.
+    private const int SweepBatch = 500;
+
     /// <summary>One sweep; public so tests can drive it with a fake clock.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var root = options.Value.PublicUrl ?? "";
-        // Note: the factor's friendly name is not at hand in a bulk expiry; webhook delivery fills it in.
-        var expired = await challenges.ExpireAsync(now.ToUnixTimeSeconds(),
-            c => [VerifyEvent.ForChallenge(VerifyEvent.Types.ChallengeExpired, c, "", ChallengeResource.From(c, now.ToUnixTimeSeconds(), root), now)],
-            cancellationToken);
-        var removed = await factors.DeleteUnverifiedAsync((now - options.Value.UnverifiedFactorLifetime).ToUnixTimeSeconds(),
-            f => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorExpired, f, now)], cancellationToken);
+        var expired = 0;
+        var removed = 0;
+        int batch;
+        do
+        {
+            // Note: the factor's friendly name is not at hand in a bulk expiry; webhook delivery fills it in.
+            batch = (await challenges.ExpireAsync(now.ToUnixTimeSeconds(), SweepBatch,
+                c => [VerifyEvent.ForChallenge(VerifyEvent.Types.ChallengeExpired, c, "", ChallengeResource.From(c, now.ToUnixTimeSeconds(), root), now)],
+                cancellationToken)).Count;
+            expired += batch;
+        }
+        while (batch == SweepBatch);
+
+        do
+        {
+            batch = (await factors.DeleteUnverifiedAsync((now - options.Value.UnverifiedFactorLifetime).ToUnixTimeSeconds(), SweepBatch,
+                f => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorExpired, f, now)], cancellationToken)).Count;
+            removed += batch;
+        }
+        while (batch == SweepBatch);
+
         var purged = await outbox.PurgeAsync(now - options.Value.OutboxRetention, cancellationToken);
-        if (expired.Count > 0 || removed.Count > 0 || purged > 0)
+        if (expired > 0 || removed > 0 || purged > 0)
         {
             logger.LogInformation("Maintenance: {Expired} challenges expired, {Removed} unverified factors removed, {Purged} delivered outbox messages purged",
-                expired.Count, removed.Count, purged);
+                expired, removed, purged);
         }
     }
 

@@ -64,7 +64,12 @@ public static class ChallengesApi
         };
         ChallengeForms.ReadDetails(form, challenge);
         var lifetime = DateTimeOffset.FromUnixTimeSeconds(challenge.ExpirationDate) - now;
-        await challenges.AddAsync(challenge, PushJob.For(challenge, factor, lifetime, now), http.RequestAborted);
+        if (!await challenges.TryAddAsync(challenge, PushJob.For(challenge, factor, service.Settings, lifetime, now), http.RequestAborted))
+        {
+            // Deleted since it was read (here or on another instance).
+            throw ErrorCatalogue.NotFound(VerifyUrls.Entity("", service.Sid, identity) + "/Factors/" + factorSid);
+        }
+
         var resource = ChallengeResource.From(challenge, challenge.DateCreated, VerifyUrls.Base(http));
         return TypedResults.Created(resource.Url, resource);
     }

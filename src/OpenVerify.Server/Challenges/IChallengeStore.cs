@@ -6,8 +6,11 @@ namespace OpenVerify.Server.Challenges;
 /// <summary>Persistence of challenges. State changes are conditional, so races resolve in the database.</summary>
 public interface IChallengeStore
 {
-    /// <summary>Adds a challenge and its outbox messages (the push) in one transaction.</summary>
-    Task AddAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds a challenge and its outbox messages (the push) in one unit of work, if its factor still
+    /// exists and is verified at that moment; false (nothing written) when it does not.
+    /// </summary>
+    Task<bool> TryAddAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken);
 
     /// <summary>The challenge under this service and identity, or null.</summary>
     Task<Challenge?> FindAsync(string serviceSid, string identity, string sid, CancellationToken cancellationToken);
@@ -24,6 +27,9 @@ public interface IChallengeStore
     /// </summary>
     Task<bool> TryRespondAsync(string sid, string status, string? metadata, long now, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken);
 
-    /// <summary>Stores <c>expired</c> on pending challenges past their expiry, with their outbox messages; returns them.</summary>
-    Task<IReadOnlyList<Challenge>> ExpireAsync(long now, Func<Challenge, IEnumerable<OutboxMessage>> consequences, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores <c>expired</c> on up to <paramref name="max"/> pending challenges past their expiry
+    /// (oldest first, skipping any another instance is changing), with their outbox messages; returns them.
+    /// </summary>
+    Task<IReadOnlyList<Challenge>> ExpireAsync(long now, int max, Func<Challenge, IEnumerable<OutboxMessage>> consequences, CancellationToken cancellationToken);
 }

@@ -5,8 +5,11 @@ namespace OpenVerify.Server.Delivery;
 /// <summary>The outbox table: enqueue inside a store's transaction; claim with a lease; settle.</summary>
 public interface IOutbox
 {
-    /// <summary>Adds messages inside an open write transaction.</summary>
-    Task AddAsync(WriteScope scope, IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds messages inside a unit of work. An event is only kept when its service has an enabled
+    /// webhook at that moment: nothing would ever deliver it otherwise.
+    /// </summary>
+    Task AddAsync(WriteScope scope, IEnumerable<OutboxMessage> messages);
 
     /// <summary>
     /// Claims up to <paramref name="max"/> due messages of the given kinds for <paramref name="owner"/>

@@ -10,7 +10,11 @@ namespace OpenVerify.Server.Delivery;
 /// <param name="PartitionKey">Messages with the same key are delivered strictly in order; null for none.</param>
 /// <param name="ExpiresAt">Dropped, never delivered late, after this instant; null for never.</param>
 /// <param name="DueAt">Not before this instant; null for now.</param>
-public sealed record OutboxMessage(string Kind, string Payload, string? Subject = null, string? PartitionKey = null, DateTimeOffset? ExpiresAt = null, DateTimeOffset? DueAt = null);
+/// <param name="NotSent">
+/// When set, the message is only recorded, as settled with this reason and never claimed (a push
+/// for a service with no credential for the platform): its log shows why nothing was sent.
+/// </param>
+public sealed record OutboxMessage(string Kind, string Payload, string? Subject = null, string? PartitionKey = null, DateTimeOffset? ExpiresAt = null, DateTimeOffset? DueAt = null, string? NotSent = null);
 
 /// <summary>A message the worker claimed.</summary>
 public sealed class ClaimedMessage

@@ -2,6 +2,7 @@ using System.Text.Json;
 using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Challenges;
 using OpenVerify.Server.Factors;
+using OpenVerify.Server.Services;
 
 namespace OpenVerify.Server.Delivery;
 
@@ -15,20 +16,26 @@ public sealed record PushJob(
 {
     /// <summary>
     /// The job for a challenge's factor, or none when the factor has no push platform or token
-    /// (the device polls). <paramref name="ttl"/> bounds how long it may wait for delivery;
-    /// <paramref name="singleAttempt"/> (a Notification with Ttl 0) forbids retries.
+    /// (the device polls). When <paramref name="settings"/> name no credential for the factor's
+    /// platform, the job is only recorded as not sent, with the reason, for the push log: nothing
+    /// is queued, claimed or retried for it. <paramref name="ttl"/> bounds how long it may wait for
+    /// delivery; <paramref name="singleAttempt"/> (a Notification with Ttl 0) forbids retries.
     /// </summary>
-    public static IEnumerable<OutboxMessage> For(Challenge challenge, Factor factor, TimeSpan ttl, DateTimeOffset now, string? notificationSid = null, bool singleAttempt = false)
+    public static IReadOnlyList<OutboxMessage> For(Challenge challenge, Factor factor, ServiceSettings settings, TimeSpan ttl, DateTimeOffset now, string? notificationSid = null, bool singleAttempt = false)
     {
         if (factor.NotificationPlatform == NotificationPlatforms.None || string.IsNullOrEmpty(factor.NotificationToken))
         {
-            yield break;
+            return [];
         }
 
         var challengeEnd = DateTimeOffset.FromUnixTimeSeconds(challenge.ExpirationDate);
         var expires = now + ttl < challengeEnd ? now + ttl : challengeEnd;
         var job = new PushJob(challenge.AccountSid, challenge.ServiceSid, challenge.Sid, factor.Sid, factor.NotificationPlatform,
             factor.NotificationToken, factor.AppId, challenge.Message, expires.ToUnixTimeSeconds(), notificationSid, singleAttempt);
-        yield return new OutboxMessage(OutboxKinds.Push, JsonSerializer.Serialize(job, Http.VerifyJson.Options), Subject: factor.Sid, ExpiresAt: expires);
+        var (credentialSid, setting) = factor.NotificationPlatform == NotificationPlatforms.Apn
+            ? (settings.ApnCredentialSid, "Push.ApnCredentialSid")
+            : (settings.FcmCredentialSid, "Push.FcmCredentialSid");
+        var notSent = credentialSid is null ? $"not configured: service {challenge.ServiceSid} has no {factor.NotificationPlatform} credential (set {setting})" : null;
+        return [new OutboxMessage(OutboxKinds.Push, JsonSerializer.Serialize(job, Http.VerifyJson.Options), Subject: factor.Sid, ExpiresAt: expires, NotSent: notSent)];
     }
 }

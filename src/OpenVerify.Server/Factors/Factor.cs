@@ -41,4 +41,7 @@ public sealed class Factor
     public long DateCreated { get; set; }
     /// <summary>Unix seconds.</summary>
     public long DateUpdated { get; set; }
+
+    /// <summary>A copy that can be changed without touching this one.</summary>
+    public Factor Copy() => (Factor)MemberwiseClone();
 }

@@ -45,17 +45,19 @@ public static class FactorForms
         factor.Metadata = metadata is null ? null : JsonSerializer.Serialize(metadata);
     }
 
-    /// <summary>Applies an UpdateFactor form's name and config (only what was sent).</summary>
-    public static void ApplyUpdate(VerifyForm form, Factor factor)
+    /// <summary>
+    /// The change an UpdateFactor form asks of <paramref name="current"/>: only what was sent
+    /// (platform and token together, checked against the current ones).
+    /// </summary>
+    public static FactorChange ReadUpdate(VerifyForm form, Factor current, bool verify)
     {
-        if (form.Has("FriendlyName"))
-        {
-            factor.FriendlyName = form.Text("FriendlyName", MaxFriendlyName, 1)!;
-        }
-
-        factor.SdkVersion = form.Text("Config.SdkVersion", 64, 1) ?? factor.SdkVersion;
-        factor.AppId = form.Text("Config.AppId", 100) ?? factor.AppId;
-        (factor.NotificationPlatform, factor.NotificationToken) = ReadPush(form, factor.NotificationPlatform, factor.NotificationToken);
+        var friendlyName = form.Has("FriendlyName") ? form.Text("FriendlyName", MaxFriendlyName, 1) : null;
+        var sdkVersion = form.Text("Config.SdkVersion", 64, 1);
+        var appId = form.Text("Config.AppId", 100);
+        (string, string?)? push = form.Has("Config.NotificationPlatform") || form.Has("Config.NotificationToken")
+            ? ReadPush(form, current.NotificationPlatform, current.NotificationToken)
+            : null;
+        return new FactorChange(friendlyName, sdkVersion, appId, push, verify);
     }
 
     /// <summary>

@@ -113,18 +113,13 @@ public static class FactorsApi
             throw ErrorCatalogue.FactorVerificationFailed();
         }
 
-        var before = (factor.FriendlyName, factor.SdkVersion, factor.AppId, factor.NotificationPlatform, factor.NotificationToken, factor.Status);
-        FactorForms.ApplyUpdate(form, factor);
-        if (authPayload is not null)
+        var change = FactorForms.ReadUpdate(form, factor, verify: authPayload is not null);
+        if (!change.IsEmpty)
         {
-            factor.Status = FactorStatuses.Verified;
-        }
-
-        if (before != (factor.FriendlyName, factor.SdkVersion, factor.AppId, factor.NotificationPlatform, factor.NotificationToken, factor.Status))
-        {
-            factor.DateUpdated = now;
-            var verified = before.Status != factor.Status;
-            await factors.UpdateAsync(factor, verified ? [VerifyEvent.ForFactor(VerifyEvent.Types.FactorVerified, factor, instant)] : [], http.RequestAborted);
+            var update = await factors.TryUpdateAsync(factor.ServiceSid, factor.Identity, factor.Sid, change, now,
+                verified => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorVerified, verified, instant)], http.RequestAborted);
+            // Deleted meanwhile: Twilio answers a vanished factor with 404.
+            factor = update.Factor ?? throw ErrorCatalogue.NotFound(http.Request.Path);
         }
 
         var account = await accounts.FindAsync(factor.AccountSid, http.RequestAborted) ?? throw ErrorCatalogue.NotFound(http.Request.Path);
@@ -135,10 +130,10 @@ public static class FactorsApi
     public static async Task<NoContent> DeleteFactor(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, TimeProvider clock, HttpContext http)
     {
         var factor = await FindAsync(caller, serviceSid, identity, sid, services, factors, http);
-        var deleted = VerifyEvent.ForFactor(VerifyEvent.Types.FactorDeleted, factor, clock.GetUtcNow());
-        return await factors.DeleteAsync(factor.ServiceSid, factor.Identity, factor.Sid, [deleted], http.RequestAborted)
-            ? TypedResults.NoContent()
-            : throw ErrorCatalogue.NotFound(http.Request.Path);
+        var now = clock.GetUtcNow();
+        var deleted = await factors.TryDeleteAsync(factor.ServiceSid, factor.Identity, factor.Sid,
+            gone => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorDeleted, gone, now)], http.RequestAborted);
+        return deleted is not null ? TypedResults.NoContent() : throw ErrorCatalogue.NotFound(http.Request.Path);
     }
 
     private static async Task<Factor> FindAsync(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, HttpContext http)

@@ -39,6 +39,7 @@ public static class OpenVerifyHosting
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpenVerifyOptions>, StorageOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDatabase>(CreateDatabase);
+        services.AddSingleton<FactorRows>();
         services.AddSingleton<IAccountStore, SqlAccountStore>();
         services.AddSingleton<IServiceStore, SqlServiceStore>();
         services.AddSingleton<IEntityStore, SqlEntityStore>();

@@ -60,7 +60,7 @@ public static class NotificationsApi
         };
         // Note: Ttl 0 means one immediate attempt; the job gets just enough life for that attempt.
         var window = TimeSpan.FromSeconds(ttl == 0 ? OneAttemptWindowSeconds : ttl);
-        await notifications.AddAsync(notification, PushJob.For(challenge, factor, window, instant, notification.Sid, singleAttempt: ttl == 0), http.RequestAborted);
+        await notifications.AddAsync(notification, PushJob.For(challenge, factor, service.Settings, window, instant, notification.Sid, singleAttempt: ttl == 0), http.RequestAborted);
         return TypedResults.Created((string?)null, NotificationResource.From(notification));
     }
 }

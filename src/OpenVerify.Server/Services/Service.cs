@@ -13,19 +13,36 @@ public sealed class Service
     public string AccountSid { get; set; } = "";
     /// <summary>Name shown to users in push details.</summary>
     public string FriendlyName { get; set; } = "";
+    private string settingsJson = "{}";
+    private ServiceSettings? settings;
+
     /// <summary>Every other setting, as stored (JSON of <see cref="ServiceSettings"/>).</summary>
-    public string SettingsJson { get; set; } = "{}";
+    public string SettingsJson
+    {
+        get => settingsJson;
+        set
+        {
+            settingsJson = value;
+            settings = null;
+        }
+    }
     /// <summary>Unix seconds.</summary>
     public long DateCreated { get; set; }
     /// <summary>Unix seconds.</summary>
     public long DateUpdated { get; set; }
 
-    /// <summary>The parsed settings.</summary>
+    /// <summary>
+    /// The parsed settings, parsed once. Read-only by convention: to change them, assign a changed
+    /// <see cref="ServiceSettings.Copy"/>.
+    /// </summary>
     public ServiceSettings Settings
     {
-        get => JsonSerializer.Deserialize<ServiceSettings>(SettingsJson) ?? new ServiceSettings();
+        get => settings ??= JsonSerializer.Deserialize<ServiceSettings>(settingsJson) ?? new ServiceSettings();
         set => SettingsJson = JsonSerializer.Serialize(value);
     }
+
+    /// <summary>A copy that can be changed without touching this one (the parsed settings are shared, see <see cref="Settings"/>).</summary>
+    public Service Copy() => (Service)MemberwiseClone();
 }
 
 /// <summary>
@@ -34,6 +51,9 @@ public sealed class Service
 /// </summary>
 public sealed class ServiceSettings
 {
+    /// <summary>A copy to change (every setting is a value or a string).</summary>
+    public ServiceSettings Copy() => (ServiceSettings)MemberwiseClone();
+
     /// <summary>SMS/voice code length, 4–10.</summary>
     public int CodeLength { get; set; } = 6;
     /// <summary>Echoed.</summary>

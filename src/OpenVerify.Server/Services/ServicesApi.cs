@@ -65,7 +65,7 @@ public static class ServicesApi
             service.FriendlyName = form.Text("FriendlyName", ServiceForms.MaxFriendlyName, 1)!;
         }
 
-        var settings = service.Settings;
+        var settings = service.Settings.Copy();
         ServiceForms.Apply(form, settings);
         service.Settings = settings;
         service.DateUpdated = clock.GetUtcNow().ToUnixTimeSeconds();

@@ -3,20 +3,35 @@ using System.Data.Common;
 namespace OpenVerify.Server.Storage;
 
 /// <summary>
-/// The one thing a storage provider supplies to the stores: connections for reads, and write
-/// transactions. Every write commits before the API answers, so an acknowledged write is durable.
+/// The one thing a storage provider supplies to the stores: connections for reads, and units of
+/// work for writes. A unit of work is one state change with its outbox rows; it commits before
+/// <see cref="WriteAsync{T}"/> returns, so an acknowledged write is durable.
 /// </summary>
 public interface IDatabase
 {
-    /// <summary>Opens a connection for reading.</summary>
+    /// <summary>Opens a connection for reading; dispose it to give it back.</summary>
     Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken);
 
-    /// <summary>Starts a write transaction; dispose without committing to roll back.</summary>
-    Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs <paramref name="unit"/> as one unit of work and returns its result once it is committed.
+    /// The unit only talks to the database through its <see cref="WriteScope"/> (no other awaits:
+    /// on SQLite it runs on the one writer, between other callers' units). When it throws, or calls
+    /// <see cref="WriteScope.Discard"/>, none of its writes happen.
+    /// </summary>
+    Task<T> WriteAsync<T>(Func<WriteScope, Task<T>> unit, CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="unit"/>, which returns nothing, as one unit of work (see <see cref="WriteAsync{T}"/>).</summary>
+    Task WriteAsync(Func<WriteScope, Task> unit, CancellationToken cancellationToken) =>
+        WriteAsync<bool>(async scope =>
+        {
+            await unit(scope);
+            return true;
+        }, cancellationToken);
 
     /// <summary>
-    /// Appended to the outbox claim's inner SELECT: PostgreSQL's <c>FOR UPDATE SKIP LOCKED</c> lets
-    /// instances claim side by side; SQLite needs nothing, its writes are serialised.
+    /// Appended to a SELECT that picks rows to change in bulk (outbox claims, sweeps): PostgreSQL's
+    /// <c>FOR UPDATE SKIP LOCKED</c> lets instances work side by side and never wait on each other;
+    /// SQLite needs nothing, its writes are serialised.
     /// </summary>
     string SkipLockedClause => "";
 
@@ -32,31 +47,28 @@ public interface IDatabase
     Task MigrateAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>A write transaction and whatever the provider holds while it runs (SQLite: the writer lock).</summary>
-public sealed class WriteScope(DbConnection connection, DbTransaction transaction, Func<ValueTask> release) : IAsyncDisposable
+/// <summary>What a unit of work writes through: its connection, transaction and cancellation.</summary>
+public sealed class WriteScope(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
 {
-    /// <summary>The connection the transaction runs on.</summary>
+    /// <summary>The connection the unit runs on.</summary>
     public DbConnection Connection { get; } = connection;
 
     /// <summary>The transaction to pass to every command.</summary>
     public DbTransaction Transaction { get; } = transaction;
 
-    private List<Action>? committed;
+    /// <summary>The caller's cancellation.</summary>
+    public CancellationToken CancellationToken { get; } = cancellationToken;
 
-    /// <summary>Runs <paramref name="action"/> after a successful commit (e.g. wake the outbox worker).</summary>
-    public void OnCommitted(Action action) => (committed ??= []).Add(action);
+    /// <summary>True once <see cref="Discard"/> was called.</summary>
+    public bool Discarded { get; private set; }
 
-    /// <summary>Commits the transaction.</summary>
-    public async Task CommitAsync(CancellationToken cancellationToken)
-    {
-        await Transaction.CommitAsync(cancellationToken);
-        committed?.ForEach(a => a());
-    }
+    internal List<Action>? Committed { get; private set; }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await Transaction.DisposeAsync();
-        await release();
-    }
+    /// <summary>Runs <paramref name="action"/> after the unit is committed (e.g. wake the outbox worker).</summary>
+    public void OnCommitted(Action action) => (Committed ??= []).Add(action);
+
+    /// <summary>The change did not happen after all (a condition failed): roll back what the unit wrote.</summary>
+    public void Discard() => Discarded = true;
+
+    internal void RunCommitted() => Committed?.ForEach(a => a());
 }

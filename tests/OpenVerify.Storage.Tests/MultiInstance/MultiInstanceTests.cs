@@ -1,3 +1,5 @@
+using OpenVerify.Protocol.Sids;
+using OpenVerify.Server.Webhooks;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -44,6 +46,13 @@ public sealed class MultiInstanceTests(PostgresFixture postgres, ITestOutputHelp
         var service = await SendAsync(clients[1], "/v2/Services", backend, new() { ["FriendlyName"] = "Bank" });
         Assert.Equal(HttpStatusCode.Created, service.Status);
         var serviceSid = service.Json.GetProperty("sid").GetString()!;
+        // Events only enter the outbox for a service with an enabled webhook; this one is never called
+        // (the event handler is a recording stand-in).
+        await hosts[2].Services.GetRequiredService<IWebhookStore>().AddAsync(new Webhook
+        {
+            Sid = Sid.New(SidPrefix.Webhook), AccountSid = account.Sid, ServiceSid = serviceSid, FriendlyName = "events",
+            EventTypesJson = "[\"*\"]", WebhookUrl = "http://127.0.0.1:9/unused",
+        }, ct);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, Users).Select(i => Task.Run(() => RunFlowAsync(i, account.Sid, serviceSid, backend))));
 
@@ -211,12 +220,10 @@ public sealed class MultiInstanceTests(PostgresFixture postgres, ITestOutputHelp
         return (response.StatusCode, json, response.Headers);
     }
 
-    private async Task EnqueueAsync(IEnumerable<OutboxMessage> messages)
+    private Task EnqueueAsync(IEnumerable<OutboxMessage> messages)
     {
         var database = hosts[0].Services.GetRequiredService<IDatabase>();
-        await using var w = await database.BeginWriteAsync(ct);
-        await hosts[0].Services.GetRequiredService<IOutbox>().AddAsync(w, messages, ct);
-        await w.CommitAsync(ct);
+        return database.WriteAsync(w => hosts[0].Services.GetRequiredService<IOutbox>().AddAsync(w, messages), ct);
     }
 
     private async Task WaitForOutboxAsync()

@@ -29,6 +29,8 @@ public abstract class SqlFactorStoreTests(IStorageTarget target) : StoreTestBase
         factor.NotificationToken = "token-0001";
         factor.Metadata = """{"os":"Android"}""";
 
+        await AddWebhookAsync(service);
+
         var result = await Factors.AddAsync(factor, 20, null, Now, f => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorCreated, f, Clock.GetUtcNow())], Ct);
 
         Assert.Equal(FactorAddResult.Added, result);
@@ -101,13 +103,12 @@ public abstract class SqlFactorStoreTests(IStorageTarget target) : StoreTestBase
     {
         var service = await AddServiceAsync();
         var factor = await AddFactorAsync(service, "user-0001", FactorStatuses.Unverified);
-        factor.Status = FactorStatuses.Verified;
-        factor.NotificationPlatform = NotificationPlatforms.Apn;
-        factor.NotificationToken = "apns-token";
-        factor.FriendlyName = "new phone";
+        var change = new FactorChange("new phone", null, null, (NotificationPlatforms.Apn, "apns-token"), Verify: true);
 
-        await Factors.UpdateAsync(factor, [], Ct);
+        var update = await Factors.TryUpdateAsync(service.Sid, "user-0001", factor.Sid, change, Now, _ => [], Ct);
 
+        Assert.True(update.Verified);
+        Assert.Equal("new phone", update.Factor!.FriendlyName);
         var found = (await Factors.FindAsync(service.Sid, "user-0001", factor.Sid, Ct))!;
         Assert.Equal(FactorStatuses.Verified, found.Status);
         Assert.Equal("apns-token", found.NotificationToken);
@@ -123,13 +124,13 @@ public abstract class SqlFactorStoreTests(IStorageTarget target) : StoreTestBase
         Clock.Advance(TimeSpan.FromHours(2));
         var young = await AddFactorAsync(service, "user-0001", FactorStatuses.Unverified);
 
-        var removed = await Factors.DeleteUnverifiedAsync(Now - 3600, f => [new OutboxMessage(OutboxKinds.Event, "{}", Subject: f.Sid)], Ct);
+        var removed = await Factors.DeleteUnverifiedAsync(Now - 3600, 500, f => [new OutboxMessage(OutboxKinds.Webhook, "{}", Subject: f.Sid)], Ct);
 
         Assert.Equal([old.Sid], removed.Select(f => f.Sid));
-        Assert.Empty(await Factors.DeleteUnverifiedAsync(Now - 3600, _ => [], Ct));
+        Assert.Empty(await Factors.DeleteUnverifiedAsync(Now - 3600, 500, _ => [], Ct));
         Assert.NotNull(await Factors.FindAsync(service.Sid, "user-0001", verified.Sid, Ct));
         Assert.NotNull(await Factors.FindAsync(service.Sid, "user-0001", young.Sid, Ct));
-        Assert.True(await Factors.DeleteAsync(service.Sid, "user-0001", young.Sid, [], Ct));
-        Assert.False(await Factors.DeleteAsync(service.Sid, "user-0001", young.Sid, [], Ct));
+        Assert.Equal(young.Sid, (await Factors.TryDeleteAsync(service.Sid, "user-0001", young.Sid, _ => [], Ct))?.Sid);
+        Assert.Null(await Factors.TryDeleteAsync(service.Sid, "user-0001", young.Sid, _ => [], Ct));
     }
 }

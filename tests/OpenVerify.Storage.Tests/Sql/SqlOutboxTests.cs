@@ -14,7 +14,7 @@ public abstract class SqlOutboxTests(IStorageTarget target) : StoreTestBase(targ
     public sealed class OnPostgres(PostgresFixture postgres) : SqlOutboxTests(new PostgresTarget(postgres));
 
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
-    private static readonly string[] Kinds = [OutboxKinds.Event, OutboxKinds.Push];
+    private static readonly string[] Kinds = [OutboxKinds.Webhook, OutboxKinds.Push];
 
     private IOutbox Outbox => Get<IOutbox>();
 
@@ -92,10 +92,10 @@ public abstract class SqlOutboxTests(IStorageTarget target) : StoreTestBase(targ
     public async Task A_partition_is_delivered_in_order_one_message_at_a_time()
     {
         await EnqueueAsync(
-            new OutboxMessage(OutboxKinds.Event, "p1", PartitionKey: "event:YE1"),
-            new OutboxMessage(OutboxKinds.Event, "p2", PartitionKey: "event:YE1"),
-            new OutboxMessage(OutboxKinds.Event, "q1", PartitionKey: "event:YE2"),
-            new OutboxMessage(OutboxKinds.Event, "free"));
+            new OutboxMessage(OutboxKinds.Webhook, "p1", PartitionKey: "event:YE1"),
+            new OutboxMessage(OutboxKinds.Webhook, "p2", PartitionKey: "event:YE1"),
+            new OutboxMessage(OutboxKinds.Webhook, "q1", PartitionKey: "event:YE2"),
+            new OutboxMessage(OutboxKinds.Webhook, "free"));
 
         var batch = await ClaimAsync("a");
         Assert.Equal(["p1", "q1", "free"], batch.Select(m => m.Payload));
@@ -116,7 +116,7 @@ public abstract class SqlOutboxTests(IStorageTarget target) : StoreTestBase(targ
     [Fact]
     public async Task A_dead_letter_stops_blocking_its_partition_and_can_be_revived()
     {
-        await EnqueueAsync(new OutboxMessage(OutboxKinds.Event, "p1", PartitionKey: "k"), new OutboxMessage(OutboxKinds.Event, "p2", PartitionKey: "k"));
+        await EnqueueAsync(new OutboxMessage(OutboxKinds.Webhook, "p1", PartitionKey: "k"), new OutboxMessage(OutboxKinds.Webhook, "p2", PartitionKey: "k"));
         var p1 = Assert.Single(await ClaimAsync("a"));
 
         await Outbox.SettleAsync(p1, "a", OutboxOutcome.Dead("410 Gone"), Clock.GetUtcNow(), Ct);
@@ -132,7 +132,7 @@ public abstract class SqlOutboxTests(IStorageTarget target) : StoreTestBase(targ
     [Fact]
     public async Task Follow_ups_are_enqueued_with_the_delivery()
     {
-        await EnqueueAsync(new OutboxMessage(OutboxKinds.Event, "event"));
+        await EnqueueAsync(new OutboxMessage(OutboxKinds.Webhook, "event"));
         var claimed = Assert.Single(await ClaimAsync("a"));
 
         await Outbox.SettleAsync(claimed, "a", OutboxOutcome.Done("fanned out", [new OutboxMessage(OutboxKinds.Webhook, "to-1"), new OutboxMessage(OutboxKinds.Webhook, "to-2")]), Clock.GetUtcNow(), Ct);
@@ -193,12 +193,8 @@ public abstract class SqlOutboxTests(IStorageTarget target) : StoreTestBase(targ
         Assert.Equal(total, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox_attempts"));
     }
 
-    private async Task EnqueueAsync(params OutboxMessage[] messages)
-    {
-        await using var w = await Database.BeginWriteAsync(Ct);
-        await Outbox.AddAsync(w, messages, Ct);
-        await w.CommitAsync(Ct);
-    }
+    private Task EnqueueAsync(params OutboxMessage[] messages) =>
+        Database.WriteAsync(w => Outbox.AddAsync(w, messages), Ct);
 
     private Task<IReadOnlyList<ClaimedMessage>> ClaimAsync(string owner) =>
         Outbox.ClaimAsync(Kinds, owner, Clock.GetUtcNow(), Clock.GetUtcNow() + Lease, 10, Ct);

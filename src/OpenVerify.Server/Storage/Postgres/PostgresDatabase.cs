@@ -8,7 +8,7 @@ namespace OpenVerify.Server.Storage.Postgres;
 
 /// <summary>
 /// PostgreSQL through one pooled <see cref="NpgsqlDataSource"/>: reads take a pooled connection,
-/// writes a pooled connection with a READ COMMITTED transaction. Unlike SQLite, writes run side by
+/// a unit of work a pooled connection with a READ COMMITTED transaction. Unlike SQLite, writes run side by
 /// side, and several server instances may share the database: the stores' conditional UPDATEs,
 /// the entity row lock and the outbox's <c>FOR UPDATE SKIP LOCKED</c> claim keep them correct.
 /// </summary>
@@ -24,7 +24,17 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable, IDisposable
     public PostgresDatabase(string connectionString)
     {
         this.connectionString = connectionString;
-        dataSource = NpgsqlDataSource.Create(connectionString);
+        // Note: Npgsql prepares a statement on the server once it has run twice on a connection,
+        // so the stores' Dapper calls skip PostgreSQL's parse and plan (issue #11). A Max Auto Prepare
+        // in the connection string wins.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 128;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
     /// <inheritdoc />
@@ -38,19 +48,21 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable, IDisposable
         await dataSource.OpenConnectionAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async Task<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
+    public async Task<T> WriteAsync<T>(Func<WriteScope, Task<T>> unit, CancellationToken cancellationToken)
     {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        try
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var scope = new WriteScope(connection, transaction, cancellationToken);
+        var result = await unit(scope);
+        if (scope.Discarded)
         {
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            return new WriteScope(connection, transaction, connection.DisposeAsync);
+            await transaction.RollbackAsync(cancellationToken);
+            return result;
         }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+
+        await transaction.CommitAsync(cancellationToken);
+        scope.RunCommitted();
+        return result;
     }
 
     /// <inheritdoc />

@@ -5,14 +5,13 @@ namespace OpenVerify.Server.Storage.Sql;
 
 internal sealed class SqlAccessTokenStore(IDatabase db) : IAccessTokenStore
 {
-    public async Task AddAsync(AccessToken token, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        await w.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO access_tokens (sid, account_sid, service_sid, identity, factor_type, factor_friendly_name, secret, ttl, date_created, expires_at, consumed_at) VALUES (@Sid, @AccountSid, @ServiceSid, @Identity, @FactorType, @FactorFriendlyName, @Secret, @Ttl, @DateCreated, @ExpiresAt, @ConsumedAt)",
-            token, w.Transaction, cancellationToken: cancellationToken));
-        await w.CommitAsync(cancellationToken);
-    }
+    public Task AddAsync(AccessToken token, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO access_tokens (sid, account_sid, service_sid, identity, factor_type, factor_friendly_name, secret, ttl, date_created, expires_at, consumed_at) VALUES (@Sid, @AccountSid, @ServiceSid, @Identity, @FactorType, @FactorFriendlyName, @Secret, @Ttl, @DateCreated, @ExpiresAt, @ConsumedAt)",
+                token, w.Transaction, cancellationToken: w.CancellationToken));
+        }, cancellationToken);
 
     public async Task<AccessToken?> FindAsync(string sid, CancellationToken cancellationToken)
     {

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using Dapper;
 using OpenVerify.Server.Accounts;
 
@@ -7,58 +5,48 @@ namespace OpenVerify.Server.Storage.Sql;
 
 internal sealed class SqlAccountStore(IDatabase db) : IAccountStore
 {
-    /// <summary>
-    /// Note: a backend sends the auth token with every request and every approval response is signed
-    /// with it, three lookups per verification flow (docs/benchmarks.md). Found accounts are reused
-    /// for at most this long: a token changed through this store is dropped from it at once, and any
-    /// change (by another instance or the CLI on the same database, or a lookup racing the change)
-    /// is seen within this time.
-    /// </summary>
-    private static readonly TimeSpan ReuseFor = TimeSpan.FromSeconds(1);
-
-    // Only accounts that exist are kept, so unknown SIDs cannot grow it.
-    private readonly ConcurrentDictionary<string, (Account Account, long At)> recent = new(StringComparer.Ordinal);
+    // Note: a backend sends the auth token with every request and every approval response is signed
+    // with it, three lookups per verification flow (docs/benchmarks.md); see RecentRows for the bound.
+    private readonly RecentRows<Account> recent = new(TimeSpan.FromSeconds(1));
 
     public async Task<Account?> FindAsync(string sid, CancellationToken cancellationToken)
     {
-        if (recent.TryGetValue(sid, out var hit) && Stopwatch.GetElapsedTime(hit.At) < ReuseFor)
+        if (recent.TryGet(sid, out var kept))
         {
-            return Copy(hit.Account);
+            return Copy(kept);
         }
 
+        var version = recent.Version;
         await using var c = await db.OpenReadAsync(cancellationToken);
         var account = await c.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(
             "SELECT sid, auth_token, friendly_name, date_created FROM accounts WHERE sid = @sid", new { sid }, cancellationToken: cancellationToken));
-        if (account is null)
+        // Only accounts that exist are kept, so unknown SIDs cannot grow it.
+        if (account is not null)
         {
-            recent.TryRemove(sid, out _);
-            return null;
+            recent.Keep(sid, Copy(account), version);
         }
 
-        recent[sid] = (Copy(account), Stopwatch.GetTimestamp());
         return account;
     }
 
     private static Account Copy(Account a) => new() { Sid = a.Sid, AuthToken = a.AuthToken, FriendlyName = a.FriendlyName, DateCreated = a.DateCreated };
 
-    public async Task<bool> TryAddAsync(Account account, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO accounts (sid, auth_token, friendly_name, date_created) VALUES (@Sid, @AuthToken, @FriendlyName, @DateCreated) ON CONFLICT (sid) DO NOTHING",
-            account, w.Transaction, cancellationToken: cancellationToken));
-        await w.CommitAsync(cancellationToken);
-        return rows == 1;
-    }
+    public Task<bool> TryAddAsync(Account account, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO accounts (sid, auth_token, friendly_name, date_created) VALUES (@Sid, @AuthToken, @FriendlyName, @DateCreated) ON CONFLICT (sid) DO NOTHING",
+                account, w.Transaction, cancellationToken: w.CancellationToken));
+            return rows == 1;
+        }, cancellationToken);
 
-    public async Task SetAuthTokenAsync(string sid, string authToken, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        await w.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE accounts SET auth_token = @authToken WHERE sid = @sid", new { sid, authToken }, w.Transaction, cancellationToken: cancellationToken));
-        await w.CommitAsync(cancellationToken);
-        recent.TryRemove(sid, out _);
-    }
+    public Task SetAuthTokenAsync(string sid, string authToken, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE accounts SET auth_token = @authToken WHERE sid = @sid", new { sid, authToken }, w.Transaction, cancellationToken: w.CancellationToken));
+            w.OnCommitted(() => recent.Forget(sid));
+        }, cancellationToken);
 
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
@@ -73,12 +61,11 @@ internal sealed class SqlAccountStore(IDatabase db) : IAccountStore
             "SELECT sid, account_sid, secret_hash, friendly_name, date_created FROM api_keys WHERE sid = @sid", new { sid }, cancellationToken: cancellationToken));
     }
 
-    public async Task AddKeyAsync(ApiKey key, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        await w.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO api_keys (sid, account_sid, secret_hash, friendly_name, date_created) VALUES (@Sid, @AccountSid, @SecretHash, @FriendlyName, @DateCreated)",
-            key, w.Transaction, cancellationToken: cancellationToken));
-        await w.CommitAsync(cancellationToken);
-    }
+    public Task AddKeyAsync(ApiKey key, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO api_keys (sid, account_sid, secret_hash, friendly_name, date_created) VALUES (@Sid, @AccountSid, @SecretHash, @FriendlyName, @DateCreated)",
+                key, w.Transaction, cancellationToken: w.CancellationToken));
+        }, cancellationToken);
 }

@@ -9,24 +9,33 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
 {
     private const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date";
 
-    public async Task AddAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        challenge.Id = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            """
-            INSERT INTO challenges (sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date)
-            VALUES (@Sid, @AccountSid, @ServiceSid, @EntitySid, @Identity, @FactorSid, @FactorType, @Status, @RespondedReason, @Message, @Fields, @IncludeDateValue, @HiddenDetails, @Metadata, @DateCreated, @DateUpdated, @DateResponded, @ExpirationDate)
-            RETURNING id
-            """,
-            new
+    public Task<bool> TryAddAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            // The factor's existence is checked in the same statement: a factor deleted since the
+            // caller read it (on this instance or another) gets no challenge and no push.
+            var id = await w.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                """
+                INSERT INTO challenges (sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date)
+                SELECT @Sid, @AccountSid, @ServiceSid, @EntitySid, @Identity, @FactorSid, @FactorType, @Status, @RespondedReason, @Message, @Fields, @IncludeDateValue, @HiddenDetails, @Metadata, @DateCreated, @DateUpdated, @DateResponded, @ExpirationDate
+                WHERE EXISTS (SELECT 1 FROM factors WHERE sid = @FactorSid AND status = 'verified')
+                RETURNING id
+                """,
+                new
+                {
+                    challenge.Sid, challenge.AccountSid, challenge.ServiceSid, challenge.EntitySid, challenge.Identity, challenge.FactorSid, challenge.FactorType,
+                    challenge.Status, challenge.RespondedReason, challenge.Message, challenge.Fields, IncludeDateValue = challenge.IncludeDate ? 1 : 0,
+                    challenge.HiddenDetails, challenge.Metadata, challenge.DateCreated, challenge.DateUpdated, challenge.DateResponded, challenge.ExpirationDate,
+                }, w.Transaction, cancellationToken: w.CancellationToken));
+            if (id is null)
             {
-                challenge.Sid, challenge.AccountSid, challenge.ServiceSid, challenge.EntitySid, challenge.Identity, challenge.FactorSid, challenge.FactorType,
-                challenge.Status, challenge.RespondedReason, challenge.Message, challenge.Fields, IncludeDateValue = challenge.IncludeDate ? 1 : 0,
-                challenge.HiddenDetails, challenge.Metadata, challenge.DateCreated, challenge.DateUpdated, challenge.DateResponded, challenge.ExpirationDate,
-            }, w.Transaction, cancellationToken: cancellationToken));
-        await outbox.AddAsync(w, consequences, cancellationToken);
-        await w.CommitAsync(cancellationToken);
-    }
+                return false;
+            }
+
+            challenge.Id = id.Value;
+            await outbox.AddAsync(w, consequences);
+            return true;
+        }, cancellationToken);
 
     public async Task<Challenge?> FindAsync(string serviceSid, string identity, string sid, CancellationToken cancellationToken)
     {
@@ -54,32 +63,38 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
         return rows.AsList();
     }
 
-    public async Task<bool> TryRespondAsync(string sid, string status, string? metadata, long now, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE challenges SET status = @status, responded_reason = 'none', metadata = @metadata, date_responded = @now, date_updated = @now WHERE sid = @sid AND status = 'pending' AND expiration_date > @now",
-            new { sid, status, metadata, now }, w.Transaction, cancellationToken: cancellationToken));
-        if (rows != 1)
+    public Task<bool> TryRespondAsync(string sid, string status, string? metadata, long now, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
         {
-            return false;
-        }
+            var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE challenges SET status = @status, responded_reason = 'none', metadata = @metadata, date_responded = @now, date_updated = @now WHERE sid = @sid AND status = 'pending' AND expiration_date > @now",
+                new { sid, status, metadata, now }, w.Transaction, cancellationToken: w.CancellationToken));
+            if (rows != 1)
+            {
+                return false;
+            }
 
-        await outbox.AddAsync(w, consequences, cancellationToken);
-        await w.CommitAsync(cancellationToken);
-        return true;
-    }
+            await outbox.AddAsync(w, consequences);
+            return true;
+        }, cancellationToken);
 
-    public async Task<IReadOnlyList<Challenge>> ExpireAsync(long now, Func<Challenge, IEnumerable<OutboxMessage>> consequences, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        var rows = await w.Connection.QueryAsync<Challenge>(new CommandDefinition(
-            $"UPDATE challenges SET status = 'expired', date_updated = expiration_date WHERE status = 'pending' AND expiration_date <= @now RETURNING {Columns}",
-            new { now }, w.Transaction, cancellationToken: cancellationToken));
-        // RETURNING has no defined order; events go out in creation order.
-        var expired = rows.OrderBy(c => c.Id).ToList();
-        await outbox.AddAsync(w, expired.SelectMany(consequences), cancellationToken);
-        await w.CommitAsync(cancellationToken);
-        return expired;
-    }
+    public Task<IReadOnlyList<Challenge>> ExpireAsync(long now, int max, Func<Challenge, IEnumerable<OutboxMessage>> consequences, CancellationToken cancellationToken) =>
+        db.WriteAsync<IReadOnlyList<Challenge>>(async w =>
+        {
+            // Oldest first and skipping rows another instance holds (an answer being written, or
+            // another sweep), so sweeps never wait on each other, let alone deadlock.
+            var rows = await w.Connection.QueryAsync<Challenge>(new CommandDefinition(
+                $"""
+                UPDATE challenges SET status = 'expired', date_updated = expiration_date
+                WHERE id IN (
+                    SELECT id FROM challenges WHERE status = 'pending' AND expiration_date <= @now ORDER BY id LIMIT @max {db.SkipLockedClause})
+                  AND status = 'pending'
+                RETURNING {Columns}
+                """,
+                new { now, max }, w.Transaction, cancellationToken: w.CancellationToken));
+            // RETURNING has no defined order; events go out in creation order.
+            var expired = rows.OrderBy(c => c.Id).ToList();
+            await outbox.AddAsync(w, expired.SelectMany(consequences));
+            return expired;
+        }, cancellationToken);
 }

@@ -7,18 +7,17 @@ internal sealed class SqlCredentialStore(IDatabase db) : ICredentialStore
 {
     private const string Columns = "id, sid, account_sid, friendly_name, type, sandbox, secret AS sealed_secret, date_created, date_updated";
 
-    public async Task AddAsync(PushCredential credential, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        credential.Id = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            """
-            INSERT INTO push_credentials (sid, account_sid, friendly_name, type, sandbox, secret, date_created, date_updated)
-            VALUES (@Sid, @AccountSid, @FriendlyName, @Type, @sandbox, @SealedSecret, @DateCreated, @DateUpdated) RETURNING id
-            """,
-            new { credential.Sid, credential.AccountSid, credential.FriendlyName, credential.Type, sandbox = credential.Sandbox ? 1 : 0, credential.SealedSecret, credential.DateCreated, credential.DateUpdated },
-            w.Transaction, cancellationToken: cancellationToken));
-        await w.CommitAsync(cancellationToken);
-    }
+    public Task AddAsync(PushCredential credential, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            credential.Id = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                INSERT INTO push_credentials (sid, account_sid, friendly_name, type, sandbox, secret, date_created, date_updated)
+                VALUES (@Sid, @AccountSid, @FriendlyName, @Type, @sandbox, @SealedSecret, @DateCreated, @DateUpdated) RETURNING id
+                """,
+                new { credential.Sid, credential.AccountSid, credential.FriendlyName, credential.Type, sandbox = credential.Sandbox ? 1 : 0, credential.SealedSecret, credential.DateCreated, credential.DateUpdated },
+                w.Transaction, cancellationToken: w.CancellationToken));
+        }, cancellationToken);
 
     public async Task<PushCredential?> FindAsync(string accountSid, string sid, CancellationToken cancellationToken)
     {
@@ -37,22 +36,20 @@ internal sealed class SqlCredentialStore(IDatabase db) : ICredentialStore
         return rows.AsList();
     }
 
-    public async Task UpdateAsync(PushCredential credential, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        await w.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE push_credentials SET friendly_name = @FriendlyName, sandbox = @sandbox, secret = @SealedSecret, date_updated = @DateUpdated WHERE sid = @Sid AND account_sid = @AccountSid",
-            new { credential.FriendlyName, sandbox = credential.Sandbox ? 1 : 0, credential.SealedSecret, credential.DateUpdated, credential.Sid, credential.AccountSid },
-            w.Transaction, cancellationToken: cancellationToken));
-        await w.CommitAsync(cancellationToken);
-    }
+    public Task UpdateAsync(PushCredential credential, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE push_credentials SET friendly_name = @FriendlyName, sandbox = @sandbox, secret = @SealedSecret, date_updated = @DateUpdated WHERE sid = @Sid AND account_sid = @AccountSid",
+                new { credential.FriendlyName, sandbox = credential.Sandbox ? 1 : 0, credential.SealedSecret, credential.DateUpdated, credential.Sid, credential.AccountSid },
+                w.Transaction, cancellationToken: w.CancellationToken));
+        }, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string accountSid, string sid, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        var deleted = await w.Connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM push_credentials WHERE sid = @sid AND account_sid = @accountSid", new { sid, accountSid }, w.Transaction, cancellationToken: cancellationToken));
-        await w.CommitAsync(cancellationToken);
-        return deleted == 1;
-    }
+    public Task<bool> DeleteAsync(string accountSid, string sid, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            var deleted = await w.Connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM push_credentials WHERE sid = @sid AND account_sid = @accountSid", new { sid, accountSid }, w.Transaction, cancellationToken: w.CancellationToken));
+            return deleted == 1;
+        }, cancellationToken);
 }

@@ -3,20 +3,19 @@ using OpenVerify.Server.Entities;
 
 namespace OpenVerify.Server.Storage.Sql;
 
-internal sealed class SqlEntityStore(IDatabase db) : IEntityStore
+internal sealed class SqlEntityStore(IDatabase db, FactorRows recentFactors) : IEntityStore
 {
     internal const string Columns = "id, sid, account_sid, service_sid, identity, date_created, date_updated";
 
-    public async Task<bool> TryAddAsync(Entity entity, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        var id = await w.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "INSERT INTO entities (sid, account_sid, service_sid, identity, date_created, date_updated) VALUES (@Sid, @AccountSid, @ServiceSid, @Identity, @DateCreated, @DateUpdated) ON CONFLICT (service_sid, identity) DO NOTHING RETURNING id",
-            entity, w.Transaction, cancellationToken: cancellationToken));
-        await w.CommitAsync(cancellationToken);
-        entity.Id = id ?? 0;
-        return id is not null;
-    }
+    public Task<bool> TryAddAsync(Entity entity, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            var id = await w.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "INSERT INTO entities (sid, account_sid, service_sid, identity, date_created, date_updated) VALUES (@Sid, @AccountSid, @ServiceSid, @Identity, @DateCreated, @DateUpdated) ON CONFLICT (service_sid, identity) DO NOTHING RETURNING id",
+                entity, w.Transaction, cancellationToken: w.CancellationToken));
+            entity.Id = id ?? 0;
+            return id is not null;
+        }, cancellationToken);
 
     public async Task<Entity?> FindAsync(string serviceSid, string identity, CancellationToken cancellationToken)
     {
@@ -35,22 +34,23 @@ internal sealed class SqlEntityStore(IDatabase db) : IEntityStore
         return rows.AsList();
     }
 
-    public async Task<bool> DeleteAsync(string serviceSid, string identity, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        var entitySid = await w.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "DELETE FROM entities WHERE service_sid = @serviceSid AND identity = @identity RETURNING sid",
-            new { serviceSid, identity }, w.Transaction, cancellationToken: cancellationToken));
-        if (entitySid is not null)
+    public Task<bool> DeleteAsync(string serviceSid, string identity, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
         {
-            foreach (var table in (string[])["factors", "challenges", "notifications"])
+            var entitySid = await w.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "DELETE FROM entities WHERE service_sid = @serviceSid AND identity = @identity RETURNING sid",
+                new { serviceSid, identity }, w.Transaction, cancellationToken: w.CancellationToken));
+            if (entitySid is not null)
             {
-                await w.Connection.ExecuteAsync(new CommandDefinition(
-                    $"DELETE FROM {table} WHERE entity_sid = @entitySid", new { entitySid }, w.Transaction, cancellationToken: cancellationToken));
-            }
-        }
+                foreach (var table in (string[])["factors", "challenges", "notifications"])
+                {
+                    await w.Connection.ExecuteAsync(new CommandDefinition(
+                        $"DELETE FROM {table} WHERE entity_sid = @entitySid", new { entitySid }, w.Transaction, cancellationToken: w.CancellationToken));
+                }
 
-        await w.CommitAsync(cancellationToken);
-        return entitySid is not null;
-    }
+                w.OnCommitted(recentFactors.ForgetAll);
+            }
+
+            return entitySid is not null;
+        }, cancellationToken);
 }

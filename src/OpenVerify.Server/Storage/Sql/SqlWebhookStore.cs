@@ -7,14 +7,13 @@ internal sealed class SqlWebhookStore(IDatabase db) : IWebhookStore
 {
     private const string Columns = "id, sid, account_sid, service_sid, friendly_name, event_types AS event_types_json, webhook_url, status, version, webhook_method, secret, date_created, date_updated";
 
-    public async Task AddAsync(Webhook webhook, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        webhook.Id = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO webhooks (sid, account_sid, service_sid, friendly_name, event_types, webhook_url, status, version, webhook_method, secret, date_created, date_updated) VALUES (@Sid, @AccountSid, @ServiceSid, @FriendlyName, @EventTypesJson, @WebhookUrl, @Status, @Version, @WebhookMethod, @Secret, @DateCreated, @DateUpdated) RETURNING id",
-            webhook, w.Transaction, cancellationToken: cancellationToken));
-        await w.CommitAsync(cancellationToken);
-    }
+    public Task AddAsync(Webhook webhook, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            webhook.Id = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "INSERT INTO webhooks (sid, account_sid, service_sid, friendly_name, event_types, webhook_url, status, version, webhook_method, secret, date_created, date_updated) VALUES (@Sid, @AccountSid, @ServiceSid, @FriendlyName, @EventTypesJson, @WebhookUrl, @Status, @Version, @WebhookMethod, @Secret, @DateCreated, @DateUpdated) RETURNING id",
+                webhook, w.Transaction, cancellationToken: w.CancellationToken));
+        }, cancellationToken);
 
     public async Task<Webhook?> FindAsync(string serviceSid, string sid, CancellationToken cancellationToken)
     {
@@ -41,21 +40,19 @@ internal sealed class SqlWebhookStore(IDatabase db) : IWebhookStore
         return rows.AsList();
     }
 
-    public async Task UpdateAsync(Webhook webhook, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        await w.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhooks SET friendly_name = @FriendlyName, event_types = @EventTypesJson, webhook_url = @WebhookUrl, status = @Status, version = @Version, date_updated = @DateUpdated WHERE sid = @Sid AND service_sid = @ServiceSid",
-            webhook, w.Transaction, cancellationToken: cancellationToken));
-        await w.CommitAsync(cancellationToken);
-    }
+    public Task UpdateAsync(Webhook webhook, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            await w.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE webhooks SET friendly_name = @FriendlyName, event_types = @EventTypesJson, webhook_url = @WebhookUrl, status = @Status, version = @Version, date_updated = @DateUpdated WHERE sid = @Sid AND service_sid = @ServiceSid",
+                webhook, w.Transaction, cancellationToken: w.CancellationToken));
+        }, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string serviceSid, string sid, CancellationToken cancellationToken)
-    {
-        await using var w = await db.BeginWriteAsync(cancellationToken);
-        var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM webhooks WHERE sid = @sid AND service_sid = @serviceSid", new { sid, serviceSid }, w.Transaction, cancellationToken: cancellationToken));
-        await w.CommitAsync(cancellationToken);
-        return rows == 1;
-    }
+    public Task<bool> DeleteAsync(string serviceSid, string sid, CancellationToken cancellationToken) =>
+        db.WriteAsync(async w =>
+        {
+            var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM webhooks WHERE sid = @sid AND service_sid = @serviceSid", new { sid, serviceSid }, w.Transaction, cancellationToken: w.CancellationToken));
+            return rows == 1;
+        }, cancellationToken);
 }
