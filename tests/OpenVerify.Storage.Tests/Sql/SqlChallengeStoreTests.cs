@@ -181,26 +181,38 @@ public abstract class SqlChallengeStoreTests(IStorageTarget target) : StoreTestB
     [Fact]
     public async Task Concurrent_expiry_sweeps_expire_each_challenge_once()
     {
+        const int count = 200;
         var factor = await AddFactorAsync(await AddServiceAsync(), "user-0001");
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < count; i++)
         {
             await AddChallengeAsync(factor, TimeSpan.FromSeconds(30));
         }
 
         Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var sweeps = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        // Four sweepers in small batches overlap on the same rows; a deadlock (or any error) fails
+        // the test: sweeps skip each other's rows instead of waiting for them.
+        var sweeps = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
-            // A deadlock (or any error) fails the test: sweeps skip each other's rows instead of waiting.
-            return await Challenges.ExpireAsync(Now, 500, c => [new OutboxMessage(OutboxKinds.Webhook, "{}", Subject: c.Sid)], Ct);
+            var mine = new List<string>();
+            IReadOnlyList<Server.Challenges.Challenge> batch;
+            do
+            {
+                batch = await Challenges.ExpireAsync(Now, 25, c => [new OutboxMessage(OutboxKinds.Webhook, "{}", Subject: c.Sid)], Ct);
+                mine.AddRange(batch.Select(c => c.Sid));
+            }
+            while (batch.Count > 0);
+            return mine;
         })));
 
         var rest = await Challenges.ExpireAsync(Now, 500, c => [new OutboxMessage(OutboxKinds.Webhook, "{}", Subject: c.Sid)], Ct);
-        var all = sweeps.SelectMany(s => s).Concat(rest).Select(c => c.Sid).ToList();
-        Assert.Equal(20, all.Count);
-        Assert.Equal(20, all.Distinct().Count());
+        Assert.Empty(rest);
+        var all = sweeps.SelectMany(s => s).ToList();
+        Assert.Equal(count, all.Count);
+        Assert.Equal(count, all.Distinct().Count());
         await using var c = await Database.OpenReadAsync(Ct);
-        Assert.Equal(20, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox"));
+        Assert.Equal(count, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox"));
+        Assert.Equal(count, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM challenges WHERE status = 'expired'"));
     }
 
     private static PageQuery FirstPage() => new(50, false, CursorDirection.None, 0, 0);

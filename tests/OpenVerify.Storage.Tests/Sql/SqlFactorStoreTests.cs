@@ -133,4 +133,93 @@ public abstract class SqlFactorStoreTests(IStorageTarget target) : StoreTestBase
         Assert.Equal(young.Sid, (await Factors.TryDeleteAsync(service.Sid, "user-0001", young.Sid, _ => [], Ct))?.Sid);
         Assert.Null(await Factors.TryDeleteAsync(service.Sid, "user-0001", young.Sid, _ => [], Ct));
     }
+
+    [Fact]
+    public async Task A_delete_racing_a_verify_never_emits_verified_for_a_deleted_factor()
+    {
+        var service = await AddServiceAsync();
+        await AddWebhookAsync(service);
+        for (var round = 0; round < 20; round++)
+        {
+            var factor = await AddFactorAsync(service, "user-" + round, FactorStatuses.Unverified);
+            var verify = Task.Run(() => Factors.TryUpdateAsync(service.Sid, factor.Identity, factor.Sid, new FactorChange(null, null, null, null, Verify: true), Now, Verified, Ct));
+            var delete = Task.Run(() => Factors.TryDeleteAsync(service.Sid, factor.Identity, factor.Sid, Deleted, Ct));
+            var (update, deleted) = (await verify, await delete);
+
+            Assert.NotNull(deleted);
+            var events = await EventsAsync(factor.Sid);
+            if (update.Factor is null)
+            {
+                // The delete won: the verify saw no factor, so it answers "not found" and writes nothing.
+                Assert.False(update.Verified);
+                Assert.Equal([VerifyEvent.Types.FactorDeleted], events);
+            }
+            else
+            {
+                Assert.True(update.Verified);
+                Assert.Equal([VerifyEvent.Types.FactorVerified, VerifyEvent.Types.FactorDeleted], events);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Of_ten_concurrent_verifies_exactly_one_verifies_and_writes_its_event()
+    {
+        var service = await AddServiceAsync();
+        await AddWebhookAsync(service);
+        var factor = await AddFactorAsync(service, "user-0001", FactorStatuses.Unverified);
+
+        var updates = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() =>
+            Factors.TryUpdateAsync(service.Sid, factor.Identity, factor.Sid, new FactorChange(null, null, null, null, Verify: true), Now, Verified, Ct))));
+
+        Assert.Single(updates, u => u.Verified);
+        Assert.All(updates, u => Assert.Equal(FactorStatuses.Verified, u.Factor!.Status));
+        Assert.Equal([VerifyEvent.Types.FactorVerified], await EventsAsync(factor.Sid));
+    }
+
+    [Fact]
+    public async Task A_rename_racing_a_push_token_refresh_keeps_both()
+    {
+        var service = await AddServiceAsync();
+        for (var round = 0; round < 20; round++)
+        {
+            var factor = await AddFactorAsync(service, "user-" + round);
+            var token = "fcm-token-" + round + new string('x', 32);
+            var rename = Task.Run(() => Factors.TryUpdateAsync(service.Sid, factor.Identity, factor.Sid, new FactorChange("renamed " + round, null, null, null, false), Now, Verified, Ct));
+            var refresh = Task.Run(() => Factors.TryUpdateAsync(service.Sid, factor.Identity, factor.Sid, new FactorChange(null, null, null, (NotificationPlatforms.Fcm, token), false), Now, Verified, Ct));
+            await Task.WhenAll(rename, refresh);
+
+            await using var c = await Database.OpenReadAsync(Ct);
+            var row = await c.QuerySingleAsync<(string FriendlyName, string Platform, string Token)>(
+                "SELECT friendly_name, notification_platform, notification_token FROM factors WHERE sid = @sid", new { sid = factor.Sid });
+            Assert.Equal(("renamed " + round, NotificationPlatforms.Fcm, token), row);
+        }
+    }
+
+    [Fact]
+    public async Task An_update_that_changes_nothing_keeps_date_updated()
+    {
+        var service = await AddServiceAsync();
+        var factor = await AddFactorAsync(service, "user-0001");
+        Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var update = await Factors.TryUpdateAsync(service.Sid, factor.Identity, factor.Sid, new FactorChange(factor.FriendlyName, factor.SdkVersion, null, null, Verify: true), Now, Verified, Ct);
+
+        Assert.False(update.Verified);
+        Assert.Equal(factor.DateUpdated, update.Factor!.DateUpdated);
+    }
+
+    private IEnumerable<OutboxMessage> Verified(Factor f) => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorVerified, f, Clock.GetUtcNow())];
+
+    private IEnumerable<OutboxMessage> Deleted(Factor f) => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorDeleted, f, Clock.GetUtcNow())];
+
+    /// <summary>The types of the events written for <paramref name="factorSid"/>, in the order written.</summary>
+    private async Task<List<string>> EventsAsync(string factorSid)
+    {
+        await using var c = await Database.OpenReadAsync(Ct);
+        var payloads = await c.QueryAsync<string>("SELECT payload FROM outbox WHERE kind = 'event' ORDER BY id");
+        return payloads.Select(p => System.Text.Json.JsonDocument.Parse(p).RootElement)
+            .Where(e => e.GetProperty("factor_sid").GetString() == factorSid)
+            .Select(e => e.GetProperty("type").GetString()!).ToList();
+    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenVerify.Server.Delivery.Push;
 using OpenVerify.Push.Tests.StandIns;
 
 namespace OpenVerify.Push.Tests.Delivery.Push;
@@ -102,20 +104,26 @@ public sealed class FcmDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_service_without_an_fcm_credential_dead_letters_the_push_with_its_reason()
+    public async Task A_service_without_an_fcm_credential_queues_no_push_and_logs_not_configured_once()
     {
         var service = await host.CreateServiceAsync();
         var (factor, _) = await host.AddFactorAsync(service, "fcm", new string('a', 64));
 
-        await host.CreateChallengeAsync(factor);
-        await host.DrainAsync();
+        var challengeSid = await host.CreateChallengeAsync(factor);
+        Assert.Equal(0, await host.DrainAsync());
         host.Clock.Advance(TimeSpan.FromMinutes(1));
-        await host.DrainAsync();
+        Assert.Equal(0, await host.DrainAsync());
 
+        // Recorded as not sent, never claimed: no attempt was made, nothing was retried or dead-lettered.
         var message = Assert.Single(await host.PushMessagesAsync());
-        Assert.Equal("dead", message.State);
-        Assert.Equal(1, message.Attempts);
+        Assert.Equal("skipped", message.State);
+        Assert.Equal(0, message.Attempts);
+        Assert.StartsWith("not configured:", message.LastError, StringComparison.Ordinal);
         Assert.Contains("Push.FcmCredentialSid", message.LastError, StringComparison.Ordinal);
+        var logged = Assert.Single(await host.Services.GetRequiredService<IPushLog>().ListAsync(10, challengeSid, null, CancellationToken.None));
+        Assert.Equal("not-sent", logged.Outcome);
+        Assert.Equal(message.LastError, logged.Detail);
+        Assert.Equal(factor.Sid, logged.FactorSid);
         Assert.Empty(standIns.Fcm);
     }
 
