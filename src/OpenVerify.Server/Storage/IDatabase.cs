@@ -45,6 +45,9 @@ public interface IDatabase
 
     /// <summary>Applies migrations; called once at start.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>What was asked of the database so far.</summary>
+    StorageActivity Activity { get; }
 }
 
 /// <summary>What a unit of work writes through: its connection, transaction and cancellation.</summary>

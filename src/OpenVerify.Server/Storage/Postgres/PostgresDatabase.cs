@@ -44,12 +44,19 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable, IDisposable
     public string AnyOf(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
     /// <inheritdoc />
-    public async Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken) =>
-        await dataSource.OpenConnectionAsync(cancellationToken);
+    public async Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken)
+    {
+        Activity.CountRead();
+        return await dataSource.OpenConnectionAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public StorageActivity Activity { get; } = new();
 
     /// <inheritdoc />
     public async Task<T> WriteAsync<T>(Func<WriteScope, Task<T>> unit, CancellationToken cancellationToken)
     {
+        Activity.CountUnit();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         var scope = new WriteScope(connection, transaction, cancellationToken);
@@ -61,6 +68,7 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable, IDisposable
         }
 
         await transaction.CommitAsync(cancellationToken);
+        Activity.CountCommit();
         scope.RunCommitted();
         return result;
     }

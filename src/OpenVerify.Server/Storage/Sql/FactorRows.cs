@@ -10,9 +10,9 @@ namespace OpenVerify.Server.Storage.Sql;
 /// What is kept can still vanish on another instance; the writes that depend on a factor check
 /// that it exists in the same statement (see <see cref="SqlChallengeStore"/>).
 /// </summary>
-internal sealed class FactorRows
+internal sealed class FactorRows(TimeProvider clock)
 {
-    private readonly RecentRows<Factor> rows = new(TimeSpan.FromSeconds(1));
+    private readonly RecentRows<Factor> rows = new(TimeSpan.FromSeconds(1), clock);
 
     public long Version => rows.Version;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 
 namespace OpenVerify.Server.Storage.Sql;
 
@@ -11,7 +10,7 @@ namespace OpenVerify.Server.Storage.Sql;
 /// the CLI, is seen within <c>reuseFor</c>. A read that raced a write is not kept (the version check),
 /// so this instance never keeps a row older than its own last write.
 /// </summary>
-internal sealed class RecentRows<T>(TimeSpan reuseFor, int capacity = 10_000) where T : class
+internal sealed class RecentRows<T>(TimeSpan reuseFor, TimeProvider clock, int capacity = 10_000) where T : class
 {
     private readonly ConcurrentDictionary<string, (T Row, long At)> rows = new(StringComparer.Ordinal);
     private long version;
@@ -22,7 +21,7 @@ internal sealed class RecentRows<T>(TimeSpan reuseFor, int capacity = 10_000) wh
     /// <summary>The row under <paramref name="key"/>, if it was read recently.</summary>
     public bool TryGet(string key, out T row)
     {
-        if (rows.TryGetValue(key, out var hit) && Stopwatch.GetElapsedTime(hit.At) < reuseFor)
+        if (rows.TryGetValue(key, out var hit) && clock.GetElapsedTime(hit.At) < reuseFor)
         {
             row = hit.Row;
             return true;
@@ -40,7 +39,7 @@ internal sealed class RecentRows<T>(TimeSpan reuseFor, int capacity = 10_000) wh
             rows.Clear();
         }
 
-        rows[key] = (row, Stopwatch.GetTimestamp());
+        rows[key] = (row, clock.GetTimestamp());
         if (Version != readVersion)
         {
             rows.TryRemove(key, out _);

@@ -3,11 +3,11 @@ using OpenVerify.Server.Accounts;
 
 namespace OpenVerify.Server.Storage.Sql;
 
-internal sealed class SqlAccountStore(IDatabase db) : IAccountStore
+internal sealed class SqlAccountStore(IDatabase db, TimeProvider clock) : IAccountStore
 {
     // Note: a backend sends the auth token with every request and every approval response is signed
     // with it, three lookups per verification flow (docs/benchmarks.md); see RecentRows for the bound.
-    private readonly RecentRows<Account> recent = new(TimeSpan.FromSeconds(1));
+    private readonly RecentRows<Account> recent = new(TimeSpan.FromSeconds(1), clock);
 
     public async Task<Account?> FindAsync(string sid, CancellationToken cancellationToken)
     {

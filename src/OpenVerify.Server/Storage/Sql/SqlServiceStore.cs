@@ -3,10 +3,10 @@ using OpenVerify.Server.Services;
 
 namespace OpenVerify.Server.Storage.Sql;
 
-internal sealed class SqlServiceStore(IDatabase db, FactorRows recentFactors) : IServiceStore
+internal sealed class SqlServiceStore(IDatabase db, FactorRows recentFactors, TimeProvider clock) : IServiceStore
 {
     // Every request under /Services/{sid} reads its service first; see RecentRows for the staleness bound.
-    private readonly RecentRows<Service> recent = new(TimeSpan.FromSeconds(1));
+    private readonly RecentRows<Service> recent = new(TimeSpan.FromSeconds(1), clock);
 
     private const string Columns = "id, sid, account_sid, friendly_name, settings AS settings_json, date_created, date_updated";
 

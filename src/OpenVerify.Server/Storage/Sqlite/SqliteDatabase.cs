@@ -54,8 +54,12 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public StorageActivity Activity { get; } = new();
+
+    /// <inheritdoc />
     public async Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken)
     {
+        Activity.CountRead();
         if (idleReaders.TryTake(out var idle))
         {
             Interlocked.Decrement(ref idleCount);
@@ -85,6 +89,7 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
         EnsureWriter();
+        Activity.CountUnit();
         var queued = new WriteUnit<T>(unit, cancellationToken);
         return queue.Writer.TryWrite(queued) ? queued.Task : throw new ObjectDisposedException(nameof(SqliteDatabase));
     }
@@ -170,6 +175,7 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
                     }
                     else if (scope.Discarded)
                     {
+                        // Nothing to commit: the one unit of the batch undid itself.
                         transaction.Rollback();
                         unit.Complete(scope);
                         return;
@@ -204,6 +210,7 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
                 try
                 {
                     transaction.Commit();
+                    Activity.CountCommit();
                 }
                 catch (Exception exception)
                 {
