@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using OpenVerify.Protocol.Wire;
 
 namespace OpenVerify.Protocol.Signing;
 
@@ -30,7 +31,10 @@ public sealed class CompactJws : IDisposable
     /// <summary>Longest compact JWS accepted; the push AuthPayload limit is 5456 characters.</summary>
     public const int MaxLength = 8192;
 
-    /// <summary>Parses a compact JWS whose header and payload are JSON objects; false on anything else.</summary>
+    /// <summary>
+    /// Parses a compact JWS whose header and payload are JSON objects read by <see cref="StrictJson"/>
+    /// (no duplicate members, bounded depth, every string decodable); false on anything else.
+    /// </summary>
     public static bool TryParse(string? compact, out CompactJws jws)
     {
         jws = null!;
@@ -53,31 +57,41 @@ public sealed class CompactJws : IDisposable
             return false;
         }
 
-        JsonDocument? header = null;
-        try
+        if (!StrictJson.TryParse(headerBytes, out var header))
         {
-            header = JsonDocument.Parse(headerBytes);
-            var payload = JsonDocument.Parse(payloadBytes);
-            if (header.RootElement.ValueKind != JsonValueKind.Object || payload.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                header.Dispose();
-                payload.Dispose();
-                return false;
-            }
-
-            jws = new CompactJws(header, payload, Encoding.ASCII.GetBytes(compact[..second]), signatureBytes);
-            return true;
-        }
-        catch (JsonException)
-        {
-            header?.Dispose();
             return false;
         }
+
+        if (!StrictJson.TryParse(payloadBytes, out var payload)
+            || header.RootElement.ValueKind != JsonValueKind.Object || payload.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            header.Dispose();
+            payload?.Dispose();
+            return false;
+        }
+
+        jws = new CompactJws(header, payload, Encoding.ASCII.GetBytes(compact[..second]), signatureBytes);
+        return true;
     }
 
     /// <summary>A string member of the header, or null.</summary>
     public string? HeaderString(string name) =>
         Header.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>
+    /// True when the protected header is one this protocol signs: <c>alg</c> the string <c>ES256</c>;
+    /// <c>typ</c>, when present, the string <c>JWT</c> (any case, RFC 7515 §4.1.9); <c>cty</c> absent or
+    /// the string <paramref name="contentType"/>; and no <c>crit</c>, because no extension is understood
+    /// here (RFC 7515 §4.1.11). Other members are ignored, as RFC 7515 §4 asks.
+    /// </summary>
+    public bool HasEs256Header(string? contentType = null)
+    {
+        var header = Header.RootElement;
+        return HeaderString("alg") == "ES256"
+            && (!header.TryGetProperty("typ", out var typ) || (typ.ValueKind == JsonValueKind.String && string.Equals(typ.GetString(), "JWT", StringComparison.OrdinalIgnoreCase)))
+            && (!header.TryGetProperty("cty", out var cty) || (contentType is not null && cty.ValueKind == JsonValueKind.String && cty.GetString() == contentType))
+            && !header.TryGetProperty("crit", out _);
+    }
 
     /// <summary>True when the header says ES256 and the signature verifies with <paramref name="key"/>.</summary>
     public bool VerifyEs256(ECDsa key) =>

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using OpenVerify.Protocol.Errors;
@@ -75,6 +74,11 @@ public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, 
         return colon <= 0 ? throw ErrorCatalogue.Unauthorized() : (decoded[..colon], decoded[(colon + 1)..]);
     }
 
+    /// <summary>
+    /// A device JWT: parsed strictly (<see cref="CompactJws.TryParse"/>), claims of exactly the
+    /// protocol's types (<see cref="DeviceJwtClaims"/>), then the factor its <c>kid</c> names, the
+    /// signature with that factor's key, <c>sub</c> and the time window. Every refusal is the same 401.
+    /// </summary>
     private async Task<Factor> DeviceAsync(string jwt, CancellationToken cancellationToken)
     {
         if (!CompactJws.TryParse(jwt, out var jws))
@@ -84,13 +88,12 @@ public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, 
 
         using (jws)
         {
-            var kid = jws.HeaderString("kid");
-            if (kid is null || jws.HeaderString("alg") != "ES256" || !Sid.IsValid(kid, SidPrefix.Credential))
+            if (!DeviceJwtClaims.TryRead(jws, out var claims))
             {
                 throw ErrorCatalogue.Unauthorized("Invalid device token");
             }
 
-            var factor = await factors.FindByCredentialAsync(kid, cancellationToken) ?? throw ErrorCatalogue.Unauthorized("Invalid device token");
+            var factor = await factors.FindByCredentialAsync(claims.KeyId, cancellationToken) ?? throw ErrorCatalogue.Unauthorized("Invalid device token");
             if (!PublicKeys.TryRent(factor.PublicKey, out var key))
             {
                 throw ErrorCatalogue.Unauthorized("Invalid device token");
@@ -98,7 +101,7 @@ public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, 
 
             using (key)
             {
-                if (!jws.VerifyEs256(key.Key) || !ClaimsValid(jws.Payload.RootElement, factor.AccountSid))
+                if (!jws.VerifyEs256(key.Key) || claims.Subject != factor.AccountSid || !claims.IsCurrent(clock.GetUtcNow().ToUnixTimeSeconds(), Leeway))
                 {
                     throw ErrorCatalogue.Unauthorized("Invalid device token");
                 }
@@ -106,21 +109,6 @@ public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, 
 
             return factor;
         }
-    }
-
-    private bool ClaimsValid(JsonElement payload, string accountSid)
-    {
-        if (!payload.TryGetProperty("sub", out var sub) || sub.ValueKind != JsonValueKind.String || sub.GetString() != accountSid
-            || !payload.TryGetProperty("exp", out var expElement) || !expElement.TryGetInt64(out var exp)
-            || !payload.TryGetProperty("nbf", out var nbfElement) || !nbfElement.TryGetInt64(out var nbf))
-        {
-            return false;
-        }
-
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var leeway = (long)Leeway.TotalSeconds;
-        // A device JWT lives 10 minutes; longer-lived ones are refused so a leaked token ages out.
-        return nbf <= now + leeway && exp > now - leeway && exp - nbf <= (long)DeviceJwt.Lifetime.TotalSeconds + leeway;
     }
 
     private async Task<AccessToken> EnrolmentAsync(string token, CancellationToken cancellationToken)

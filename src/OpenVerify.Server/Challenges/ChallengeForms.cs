@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OpenVerify.Protocol.Errors;
+using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Http;
 
 namespace OpenVerify.Server.Challenges;
@@ -51,35 +52,51 @@ public static class ChallengeForms
     /// </summary>
     private static ChallengeField ParseField(string json)
     {
-        try
+        if (StrictJson.TryParse(json, out var document))
         {
-            using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            using (document)
             {
-                string? label = null, value = null;
-                foreach (var property in document.RootElement.EnumerateObject())
+                if (document.RootElement.ValueKind == JsonValueKind.Object && Field(document.RootElement) is { } field)
                 {
-                    if (property.Name.Equals("label", StringComparison.OrdinalIgnoreCase))
-                    {
-                        label = Scalar(property.Value);
-                    }
-                    else if (property.Name.Equals("value", StringComparison.OrdinalIgnoreCase))
-                    {
-                        value = Scalar(property.Value);
-                    }
-                }
-
-                if (label is { Length: > 0 and <= MaxLabel } && value is { Length: <= MaxValue })
-                {
-                    return new ChallengeField(label, value);
+                    return field;
                 }
             }
         }
-        catch (JsonException)
+
+        throw ErrorCatalogue.InvalidChallengeDetails($"each Details.Fields entry must be a JSON object with one label (1-{MaxLabel} characters) and one value (up to {MaxValue} characters)");
+    }
+
+    /// <summary>
+    /// The label and value of one entry, or null. Since the names match case-insensitively,
+    /// <c>label</c> and <c>Label</c> together are a duplicate too: which one counts would be a guess.
+    /// </summary>
+    private static ChallengeField? Field(JsonElement entry)
+    {
+        string? label = null, value = null;
+        bool sawLabel = false, sawValue = false;
+        foreach (var property in entry.EnumerateObject())
         {
+            if (property.Name.Equals("label", StringComparison.OrdinalIgnoreCase))
+            {
+                if (sawLabel)
+                {
+                    return null;
+                }
+
+                (sawLabel, label) = (true, Scalar(property.Value));
+            }
+            else if (property.Name.Equals("value", StringComparison.OrdinalIgnoreCase))
+            {
+                if (sawValue)
+                {
+                    return null;
+                }
+
+                (sawValue, value) = (true, Scalar(property.Value));
+            }
         }
 
-        throw ErrorCatalogue.InvalidChallengeDetails($"each Details.Fields entry must be a JSON object with a label (1-{MaxLabel} characters) and a value (up to {MaxValue} characters)");
+        return label is { Length: > 0 and <= MaxLabel } && value is { Length: <= MaxValue } ? new ChallengeField(label, value) : null;
     }
 
     private static string? Scalar(JsonElement element) => element.ValueKind switch

@@ -43,18 +43,24 @@ public static class ChallengeRules
     /// <summary>
     /// Checks a push AuthPayload: an ES256 JWS signed by the factor's key whose payload repeats every
     /// signature field with the value the server shows (compared as parsed JSON, so key order,
-    /// whitespace and <c>\/</c> escapes do not matter) and asks for approved or denied.
+    /// whitespace and <c>\/</c> escapes do not matter, but JSON types do) and asks for approved or
+    /// denied as a JSON string.
     /// Returns the requested status; raises 60324 otherwise.
     /// </summary>
     public static string CheckApproval(string authPayload, string publicKey, ChallengeResource shown)
     {
         if (!CompactJws.TryParse(authPayload, out var jws))
         {
-            throw ErrorCatalogue.ChallengeVerificationFailed("AuthPayload is not a compact JWS");
+            throw ErrorCatalogue.ChallengeVerificationFailed("AuthPayload is not a compact JWS of JSON objects (without duplicate members)");
         }
 
         using (jws)
         {
+            if (!jws.HasEs256Header())
+            {
+                throw ErrorCatalogue.ChallengeVerificationFailed("the AuthPayload header must be {\"typ\":\"JWT\",\"alg\":\"ES256\"}");
+            }
+
             if (!PublicKeys.TryRent(publicKey, out var key))
             {
                 throw ErrorCatalogue.ChallengeVerificationFailed("the factor has no usable key");
@@ -68,7 +74,9 @@ public static class ChallengeRules
                 }
             }
 
-            var payload = JsonNode.Parse(jws.Payload.RootElement.GetRawText())!.AsObject();
+            // Note: duplicate members were refused by TryParse, so one signed "status" cannot say
+            // denied to this check and approved to whatever reads the payload next.
+            var payload = JsonObject.Create(jws.Payload.RootElement)!;
             var expected = JsonSerializer.SerializeToNode(shown, VerifyJson.Options)!.AsObject();
             foreach (var name in SignedFieldNames)
             {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using OpenVerify.Protocol.Errors;
+using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Http;
 
 namespace OpenVerify.Server.Credentials;
@@ -69,28 +70,36 @@ public static class CredentialForms
     /// <summary>Parses a service-account JSON (as downloaded from the Firebase console).</summary>
     public static ServiceAccount ReadServiceAccount(string json)
     {
-        try
+        const string Expected = "must be a Firebase service-account JSON with an RSA private_key";
+        if (!StrictJson.TryParse(json, out var document))
         {
-            using var document = JsonDocument.Parse(json);
-            var root = document.RootElement;
-            string? Field(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            if (Field("type") is { } kind && kind != "service_account")
-            {
-                throw ErrorCatalogue.InvalidParameter("Secret", "must be a service-account JSON (type service_account)");
-            }
-
-            var account = new ServiceAccount(
-                Field("project_id") ?? throw ErrorCatalogue.InvalidParameter("Secret", "the service-account JSON has no project_id"),
-                Field("client_email") ?? throw ErrorCatalogue.InvalidParameter("Secret", "the service-account JSON has no client_email"),
-                Field("private_key") ?? throw ErrorCatalogue.InvalidParameter("Secret", "the service-account JSON has no private_key"),
-                Field("private_key_id"));
-            using var rsa = RSA.Create();
-            rsa.ImportFromPem(account.PrivateKey);
-            return account;
+            throw ErrorCatalogue.InvalidParameter("Secret", Expected);
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or CryptographicException)
+
+        using (document)
         {
-            throw ErrorCatalogue.InvalidParameter("Secret", "must be a Firebase service-account JSON with an RSA private_key");
+            try
+            {
+                var root = document.RootElement;
+                string? Field(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                if (Field("type") is { } kind && kind != "service_account")
+                {
+                    throw ErrorCatalogue.InvalidParameter("Secret", "must be a service-account JSON (type service_account)");
+                }
+
+                var account = new ServiceAccount(
+                    Field("project_id") ?? throw ErrorCatalogue.InvalidParameter("Secret", "the service-account JSON has no project_id"),
+                    Field("client_email") ?? throw ErrorCatalogue.InvalidParameter("Secret", "the service-account JSON has no client_email"),
+                    Field("private_key") ?? throw ErrorCatalogue.InvalidParameter("Secret", "the service-account JSON has no private_key"),
+                    Field("private_key_id"));
+                using var rsa = RSA.Create();
+                rsa.ImportFromPem(account.PrivateKey);
+                return account;
+            }
+            catch (Exception e) when (e is JsonException or ArgumentException or CryptographicException)
+            {
+                throw ErrorCatalogue.InvalidParameter("Secret", Expected);
+            }
         }
     }
 

@@ -208,12 +208,19 @@ public sealed class VerifyForm
     private static string? WithoutNul(string name, string? value) =>
         value is not null && value.Contains('\0', StringComparison.Ordinal) ? throw ErrorCatalogue.InvalidParameter(name, "must not contain NUL characters") : value;
 
-    /// <summary>Parses a JSON object of string values; null when it is anything else or has duplicate keys.</summary>
+    /// <summary>
+    /// Parses a JSON object of string values; null when it is anything else, names a key twice,
+    /// nests too deep or has a string that does not decode (see <see cref="StrictJson"/>).
+    /// </summary>
     public static Dictionary<string, string>? ParseStringMap(string json)
     {
-        try
+        if (!StrictJson.TryParse(json, out var document))
         {
-            using var document = JsonDocument.Parse(json);
+            return null;
+        }
+
+        using (document)
+        {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return null;
@@ -222,17 +229,15 @@ public sealed class VerifyForm
             var map = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (property.Value.ValueKind != JsonValueKind.String || !map.TryAdd(property.Name, property.Value.GetString()!))
+                if (property.Value.ValueKind != JsonValueKind.String)
                 {
                     return null;
                 }
+
+                map.Add(property.Name, property.Value.GetString()!);
             }
 
             return map;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 }

@@ -96,6 +96,20 @@ public sealed class CredentialsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_service_account_json_naming_a_member_twice_is_refused_and_nothing_is_stored()
+    {
+        // Which project_id counts would depend on the JSON reader; the credential is refused instead.
+        var duplicate = keys.ServiceAccountJson.TrimEnd('}') + ",\"project_id\":\"someone-elses-project\"}";
+        var (status, error) = await host.PostAsync("/v1/Credentials", ("Type", "fcm"), ("Secret", duplicate));
+
+        Assert.Equal(400, status);
+        Assert.Equal(60200, error.GetProperty("code").GetInt32());
+        var (listed, list) = await host.GetAsync("/v1/Credentials");
+        Assert.Equal(200, listed);
+        Assert.Empty(list.GetProperty("credentials").EnumerateArray());
+    }
+
+    [Fact]
     public async Task An_update_with_unusable_material_is_refused_and_changes_nothing()
     {
         var sid = await host.CreateFcmCredentialAsync(keys);
