@@ -15,6 +15,7 @@ namespace OpenVerify.EndToEnd.Tests.Fleet;
 /// must answer every request either with success (and keep it) or with a Twilio-shaped 503, within
 /// the client's timeout, and report itself not ready on <c>/healthz</c> while the database is away.
 /// </summary>
+[Collection(FleetCollection.Name)]
 public sealed class DatabaseRestartTests(ITestOutputHelper output)
 {
     private const int Workers = 3;

@@ -14,6 +14,7 @@ namespace OpenVerify.EndToEnd.Tests.Fleet;
 /// backend's webhook receiver as local stand-ins. One instance is SIGKILLed while devices enrol and
 /// approve through all three; the survivors carry on and take over the jobs it died holding.
 /// </summary>
+[Collection(FleetCollection.Name)]
 public sealed class InstanceKillTests(ITestOutputHelper output)
 {
     private const int Victim = 1;

@@ -12,6 +12,7 @@ namespace OpenVerify.EndToEnd.Tests.Fleet;
 /// One real server process on SQLite, SIGKILLed while its outbox is full of pushes and webhooks that
 /// FCM and the app backend keep failing: restarted on the same data directory, it delivers every one.
 /// </summary>
+[Collection(FleetCollection.Name)]
 public sealed class SqliteKillTests(ITestOutputHelper output)
 {
     private const int Phones = 2;
