@@ -74,27 +74,30 @@ public sealed class InstanceKillTests(ITestOutputHelper output)
         }
 
         // Slow receivers keep pushes and webhooks in flight, so the victim dies holding leases on them.
-        fcm.Delay = TimeSpan.FromSeconds(1);
+        fcm.Delay = TimeSpan.FromSeconds(2);
         hooks.Delay = TimeSpan.FromMilliseconds(300);
         using var stop = new CancellationTokenSource();
         var race = new RaceCount();
         var workers = Enumerable.Range(0, Approvers).Select(w => Task.Run(() => ApproveLoopAsync(backend, approverPhones[w], approverFactors[w], serviceSid, w, kill, ledger, race, stop.Token)))
             .Concat(Enumerable.Range(0, Enrollers).Select(w => Task.Run(() => EnrolLoopAsync(backend, enrollerPhones[w], serviceSid, w, kill, ledger, stop.Token))))
             .ToList();
-        async Task UntilAsync(Func<bool> condition, string what) => await Eventually.WaitAsync(async () =>
+        async Task UntilTrueAsync(Func<Task<bool>> condition, string what) => await Eventually.WaitAsync(async () =>
         {
             if (workers.FirstOrDefault(t => t.IsFaulted) is { } failed)
             {
                 await failed;
             }
 
-            return condition();
+            return await condition();
         }, Bound, what + "; so far " + ledger);
+        Task UntilAsync(Func<bool> condition, string what) => UntilTrueAsync(() => Task.FromResult(condition()), what);
 
         await UntilAsync(() => ledger.Approved.Count >= 12 && ledger.FactorsVerified.Count >= Approvers + 3, "approvals and enrolments before the kill");
         var approvedBeforeKill = ledger.Approved.Count;
         var verifiedBeforeKill = ledger.FactorsVerified.Count;
-        await UntilAsync(() => kill.InFlight(Victim) >= 2, "requests in flight at the victim");
+        await UntilTrueAsync(
+            async () => kill.InFlight(Victim) >= 1 && (await FleetDatabase.LeasedByAsync(connection, fleet[Victim].ProcessId)).Count >= 2,
+            "requests in flight at the victim, and outbox messages leased by it");
 
         // ---- SIGKILL, mid-flight ------------------------------------------------------------------
         kill.Start();
@@ -155,6 +158,17 @@ public sealed class InstanceKillTests(ITestOutputHelper output)
         // webhook jobs only exist once that fan-out commits, so webhook duplicates come from webhook jobs only.
         var pushDuplicates = AssertDuplicatesBounded(pushes, orphaned.Where(r => r.Kind == "push"), killedAt);
         var webhookDuplicates = AssertDuplicatesBounded(hooks.Deliveries, orphaned.Where(r => r.Kind == "webhook"), killedAt);
+
+        // ---- The dead instance comes back on the same database and serves what the others wrote ------
+        await fleet[Victim].StartAgainAsync();
+        var (someApproved, identity) = (ledger.Approved.Keys.Last(), ledger.ChallengesCreated[ledger.Approved.Keys.Last()]);
+        var fetched = await backend.GetAsync(Victim, $"/v2/Services/{serviceSid}/Entities/{identity}/Challenges/{someApproved}");
+        Assert.True(fetched.Status == 200, fetched.ToString());
+        Assert.Equal("approved", fetched.Json.GetProperty("status").GetString());
+        var factorSid = approverFactors[0].Sid;
+        var again = await backend.CreateChallengeAsync(Victim, serviceSid, approverFactors[0].Identity, factorSid, "Back again?");
+        Assert.True(again.Status == 201, again.ToString());
+        await pushes.WaitUntilAsync(log => log.AcceptedCount(again.Sid) == 1, Bound, () => "no push for the restarted instance's challenge");
 
         output.WriteLine($"checked after the kill: {ledger.Count} acknowledged writes ({ledger}) present in the database");
         output.WriteLine($"deliveries counted: {pushes.All.Count} FCM sends for {pushes.AcceptedById().Count} challenges ({pushDuplicates} re-sent after the kill), "
