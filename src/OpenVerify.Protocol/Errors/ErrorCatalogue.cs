@@ -27,6 +27,9 @@ public static class ErrorCatalogue
     /// <summary>20429: too many requests (429).</summary>
     public static VerifyError TooManyRequests() => new(20429, 429, "Too many requests");
 
+    /// <summary>20503: the server cannot serve the request right now, e.g. its database is unreachable; try again (503).</summary>
+    public static VerifyError ServiceUnavailable(string detail) => new(20503, 503, detail);
+
     /// <summary>20001: a required parameter is missing (400).</summary>
     public static VerifyError MissingParameter(string name) => new(20001, 400, $"Missing required parameter {name} in the post body");
 

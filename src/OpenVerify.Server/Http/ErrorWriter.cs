@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +38,12 @@ public sealed class ErrorWriter(RequestDelegate next, ILogger<ErrorWriter> logge
         {
             // The client went away; nothing to answer.
         }
+        catch (Exception exception) when (!context.Response.HasStarted && IsStorageUnavailable(exception))
+        {
+            // The database is away (restarting, unreachable): a 503 tells clients and load balancers to try again.
+            logger.LogWarning("Storage unavailable on {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+            await WriteAsync(context, ErrorCatalogue.ServiceUnavailable("Service unavailable: the database cannot be reached; try again"));
+        }
         catch (Exception exception) when (!context.Response.HasStarted)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
@@ -69,6 +77,23 @@ public sealed class ErrorWriter(RequestDelegate next, ILogger<ErrorWriter> logge
         }
 
         await JsonSerializer.SerializeAsync(response.Body, new ErrorBody(error.Code, error.Message, error.MoreInfo, error.Status), VerifyJson.Options, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// A connection-level database failure: a transient provider error (Npgsql: connection refused or
+    /// broken, server shutting down or starting up, timeouts), or a socket or timeout error underneath.
+    /// </summary>
+    private static bool IsStorageUnavailable(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbException { IsTransient: true } or SocketException or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private sealed record ErrorBody(int Code, string Message, string MoreInfo, int Status);

@@ -37,7 +37,16 @@ public sealed class ServerProcess : IAsyncDisposable
         Directory.CreateDirectory(DataDirectory);
         Port = port;
         BaseUrl = new Uri($"{(options.Https ? "https" : "http")}://127.0.0.1:{port}/");
-        if (options.BootstrapAccount)
+        if (options.Storage == "postgres" && string.IsNullOrEmpty(options.Connection))
+        {
+            throw new ArgumentException("Storage postgres needs a Connection", nameof(options));
+        }
+
+        if (options.Account is { } account)
+        {
+            (AccountSid, AuthToken) = account;
+        }
+        else if (options.BootstrapAccount)
         {
             AccountSid = Sid.New(SidPrefix.Account);
             AuthToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -50,7 +59,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The server's data directory (<c>--data</c>), kept across restarts.</summary>
+    /// <summary>The server's data directory (<c>--data</c>), kept across restarts; with PostgreSQL it holds nothing but the output's working directory.</summary>
     public string DataDirectory { get; }
 
     public int Port { get; }
@@ -72,6 +81,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>With https, the PEM file of the server's self-signed certificate.</summary>
     public string? CertificatePemPath { get; }
+
+    /// <summary>The operating-system id of the running (or last) process, e.g. to find its outbox leases.</summary>
+    public int ProcessId { get; private set; }
 
     /// <summary>How many processes were started (a start retried after "address already in use" counts twice).</summary>
     public int Starts { get; private set; }
@@ -133,6 +145,11 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
+        foreach (var (name, value) in options.Environment)
+        {
+            environment[name] = value;
+        }
+
         if (BootstrapsAccount)
         {
             environment["OPENVERIFY_ACCOUNT_SID"] = AccountSid;
@@ -155,8 +172,9 @@ public sealed class ServerProcess : IAsyncDisposable
             }
 
             process = OpenVerifyBinary.Start(
-                ["serve", "--urls", BaseUrl.AbsoluteUri.TrimEnd('/'), "--data", DataDirectory],
+                ["serve", "--urls", BaseUrl.AbsoluteUri.TrimEnd('/'), .. StorageArguments()],
                 DataDirectory, environment, output);
+            ProcessId = process.Id;
             Starts++;
             try
             {
@@ -186,9 +204,13 @@ public sealed class ServerProcess : IAsyncDisposable
         return running.ExitCode;
     }
 
-    /// <summary>Runs a one-shot CLI command against this server's data directory (<c>--data</c> appended).</summary>
+    /// <summary>Runs a one-shot CLI command against this server's storage (<c>--data</c>, and <c>--storage</c>/<c>--connection</c> for PostgreSQL, appended).</summary>
     public Task<CommandResult> CliAsync(params string[] args) =>
-        OpenVerifyBinary.RunAsync([.. args, "--data", DataDirectory]);
+        OpenVerifyBinary.RunAsync([.. args, .. StorageArguments()]);
+
+    private string[] StorageArguments() => options.Storage == "sqlite" && options.Connection is null
+        ? ["--data", DataDirectory]
+        : ["--data", DataDirectory, "--storage", options.Storage, "--connection", options.Connection!];
 
     /// <summary><c>openverify accounts create --json</c> on this server's data: a fresh, empty account.</summary>
     public async Task<(string Sid, string AuthToken)> CreateAccountAsync()
