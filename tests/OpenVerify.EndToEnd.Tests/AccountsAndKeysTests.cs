@@ -78,7 +78,8 @@ public sealed class AccountsAndKeysTests(RunningServer running)
         Assert.Equal(Server.AccountSid, service.AccountSid);
         var owner = TwilioHelper.Client(Server.BaseUrl, Server.AccountSid, Server.AuthToken);
         Assert.Equal("Made with a key", (await ServiceResource.FetchAsync(service.Sid, client: owner)).FriendlyName);
-        var webhook = await WebhookResource.CreateAsync(service.Sid, "key hook", ["*"], "https://example.com/hook", client: withKey);
+        // Note: about API keys only; the shared server (AllowPrivateNetworks off) never contacts this loopback URL.
+        var webhook = await WebhookResource.CreateAsync(service.Sid, "key hook", ["*"], "http://127.0.0.1:9/hook", client: withKey);
         Assert.Equal(["*"], webhook.EventTypes);
 
         var wrongSecret = TwilioHelper.Client(Server.BaseUrl, keySid, secret + "x", accountSid: Server.AccountSid);
@@ -90,7 +91,10 @@ public sealed class AccountsAndKeysTests(RunningServer running)
     [Fact]
     public async Task Keys_create_for_an_unknown_account_fails()
     {
-        var (exitCode, _, _) = await Server.CliAsync("keys", "create", "--account", "AC" + new string('0', 32), "--json");
-        Assert.NotEqual(0, exitCode);
+        var unknown = "AC" + new string('0', 32);
+        var (exitCode, stdout, combined) = await Server.CliAsync("keys", "create", "--account", unknown, "--json");
+        Assert.True(exitCode == 1, combined);
+        Assert.Contains("No account " + unknown, combined, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", stdout, StringComparison.Ordinal);
     }
 }

@@ -133,6 +133,11 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
+        foreach (var (name, value) in options.Environment)
+        {
+            environment[name] = value;
+        }
+
         if (BootstrapsAccount)
         {
             environment["OPENVERIFY_ACCOUNT_SID"] = AccountSid;

@@ -14,4 +14,10 @@ public sealed record ServerProcessOptions
 
     /// <summary>How long each start may take to answer <c>GET /healthz</c> with 200.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// More environment for the process, e.g. <c>OpenVerify__Webhooks__AllowPrivateNetworks=true</c> so that
+    /// it delivers webhooks to a loopback <see cref="Webhooks.WebhookReceiver"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
