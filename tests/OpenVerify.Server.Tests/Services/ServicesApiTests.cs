@@ -37,7 +37,7 @@ public sealed class ServicesApiTests
     public async Task Push_credential_sids_are_echoed_and_null_when_unset()
     {
         await using var api = await TestApi.StartAsync();
-        var apn = "CR" + new string('a', 32);
+        var apn = await TestApi.CreateApnCredentialAsync(api.Account);
         var unset = (await api.Account.PostAsync("/v2/Services", ("FriendlyName", "x"))).Expect(201);
         Assert.Null(unset["push"]!["apn_credential_sid"]);
         Assert.Null(unset["push"]!["fcm_credential_sid"]);
