@@ -52,8 +52,10 @@ public sealed class AccountsAndKeysTests(RunningServer running)
         var token = await Assert.ThrowsAsync<ApiException>(() =>
             AccessTokenResource.CreateAsync(service.Sid, "stranger-identity", AccessTokenResource.FactorTypesEnum.Push, client: stranger));
         Assert.Equal(404, token.Status);
+        Assert.Equal(20404, token.Code);
         var delete = await Assert.ThrowsAsync<ApiException>(() => ServiceResource.DeleteAsync(service.Sid, client: stranger));
         Assert.Equal(404, delete.Status);
+        Assert.Equal(20404, delete.Code);
         Assert.DoesNotContain(await ServiceResource.ReadAsync(client: stranger), s => s.Sid == service.Sid);
 
         // ...while the owner still sees it, unchanged.

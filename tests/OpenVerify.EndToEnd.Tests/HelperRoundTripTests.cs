@@ -42,6 +42,7 @@ public sealed class HelperRoundTripTests(RunningServer running)
         Assert.True(await EntityResource.DeleteAsync(service.Sid, identity, client: backend));
         var gone = await Assert.ThrowsAsync<ApiException>(() => EntityResource.FetchAsync(service.Sid, identity, client: backend));
         Assert.Equal(404, gone.Status);
+        Assert.Equal(20404, gone.Code);
     }
 
     [Fact]

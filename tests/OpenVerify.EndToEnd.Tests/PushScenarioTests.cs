@@ -183,6 +183,7 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.Equal("Stranger", (await ServiceResource.FetchAsync(strangerService.Sid, client: stranger)).FriendlyName);
         var hidden = await Assert.ThrowsAsync<ApiException>(() => ServiceResource.FetchAsync(service.Sid, client: stranger));
         Assert.Equal(404, hidden.Status);
+        Assert.Equal(20404, hidden.Code);
         var afterFactor = await FactorResource.FetchAsync(service.Sid, identity, factorSid, client: backend);
         Assert.Equal(FactorResource.FactorStatusesEnum.Verified, afterFactor.Status);
         var approved = await ChallengeResource.FetchAsync(service.Sid, identity, first.Sid, client: backend);
@@ -243,6 +244,7 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.True(await WebhookResource.DeleteAsync(service.Sid, webhook.Sid, client: backend));
         var gone = await Assert.ThrowsAsync<ApiException>(() => FactorResource.FetchAsync(service.Sid, identity, factorSid, client: backend));
         Assert.Equal(404, gone.Status);
+        Assert.Equal(20404, gone.Code);
         var refused = await Assert.ThrowsAsync<DeviceException>(() => phone.GetChallengeAsync(factor, second.Sid));
         Assert.Equal(DeviceErrorKind.Network, refused.Kind);
         Assert.Equal(401, refused.StatusCode);
@@ -257,6 +259,7 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         await server.StartAgainAsync();
         gone = await Assert.ThrowsAsync<ApiException>(() => FactorResource.FetchAsync(service.Sid, identity, factorSid, client: backend));
         Assert.Equal(404, gone.Status);
+        Assert.Equal(20404, gone.Code);
         Assert.Empty(await WebhookResource.ReadAsync(service.Sid, client: backend));
         Assert.True(await ServiceResource.DeleteAsync(service.Sid, client: backend));
         var serviceGone = await Assert.ThrowsAsync<ApiException>(() => ServiceResource.FetchAsync(service.Sid, client: backend));
