@@ -10,6 +10,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OpenVerify.Protocol.Sids;
 using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Delivery;
+using OpenVerify.Server.Delivery.Webhooks;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Storage;
 using OpenVerify.TestKit.Devices;
@@ -133,6 +135,10 @@ public sealed class TestApi : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddOpenVerify(builder.Configuration);
         builder.Services.RemoveAll<IHostedService>();
+        builder.Services.Remove(builder.Services.Single(d => d.ServiceType == typeof(IOutboxHandler) && d.ImplementationType == typeof(WebhookSender)));
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<LoopbackWebhookGuard>();
+        builder.Services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<LoopbackWebhookGuard>());
         var app = builder.Build();
         app.MapOpenVerify();
         await app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None);
@@ -143,15 +149,19 @@ public sealed class TestApi : IAsyncDisposable
     /// <summary>
     /// Runs the outbox worker until nothing is due. Only on a private server (started with settings),
     /// whose outbox holds this test's messages alone; pass <see cref="OffMachineGuard"/> among them so that
-    /// pushes could not leave this machine either.
+    /// pushes could not leave this machine either. A webhook delivery to a non-loopback URL is not attempted
+    /// (<see cref="LoopbackWebhookGuard"/>) and fails the test.
     /// </summary>
     public async Task DeliverOutboxAsync()
     {
         Assert.True(dataDirectory is not null, "run the outbox on a private server only");
-        var worker = Services.GetRequiredService<OpenVerify.Server.Delivery.OutboxWorker>();
+        var worker = Services.GetRequiredService<OutboxWorker>();
         for (var round = 0; round < 100 && await worker.RunOnceAsync(CancellationToken.None) > 0; round++)
         {
         }
+
+        var refused = Services.GetRequiredService<LoopbackWebhookGuard>().Refused;
+        Assert.True(refused.IsEmpty, "webhook deliveries aimed off this machine: " + string.Join(", ", refused));
     }
 
     /// <summary>Settings that keep a private server's push endpoints on a closed loopback port and webhooks off private networks.</summary>

@@ -145,4 +145,21 @@ public sealed class WebhooksApiTests
         var sid = (await api.Account.PostAsync($"/v2/Services/{service}/Webhooks", Valid())).Expect(201).Str("sid");
         (await api.Account.GetAsync($"/v2/Services/{otherService}/Webhooks/{sid}")).ExpectError(20404, 404);
     }
+
+    [Fact]
+    public async Task Running_the_outbox_never_posts_to_a_webhook_off_this_machine()
+    {
+        await using var api = await TestApi.StartAsync(TestApi.OffMachineGuard());
+        var service = await api.CreateServiceAsync();
+        // Note: .invalid never resolves, so even without the guard nothing would reach anyone.
+        var hook = (await api.Account.PostAsync($"/v2/Services/{service}/Webhooks", ("FriendlyName", "h"), ("EventTypes", "*"), ("WebhookUrl", "https://openverify-guard.invalid/hook"))).Expect(201).Str("sid");
+        await api.EnrolAsync(service);
+
+        var refused = await Assert.ThrowsAsync<Xunit.Sdk.TrueException>(api.DeliverOutboxAsync);
+
+        Assert.Contains("https://openverify-guard.invalid/hook", refused.Message, StringComparison.Ordinal);
+        var deliveries = (await api.Account.GetAsync($"/v2/Services/{service}/Webhooks/{hook}/Deliveries")).Expect(200)["deliveries"]!.AsArray();
+        Assert.All(deliveries, d => Assert.Equal("test guard: not a loopback URL", d.Str("last_error")));
+        Assert.Equal(2, deliveries.Count);
+    }
 }
