@@ -52,8 +52,10 @@ public sealed class AccountsAndKeysTests(RunningServer running)
         var token = await Assert.ThrowsAsync<ApiException>(() =>
             AccessTokenResource.CreateAsync(service.Sid, "stranger-identity", AccessTokenResource.FactorTypesEnum.Push, client: stranger));
         Assert.Equal(404, token.Status);
+        Assert.Equal(20404, token.Code);
         var delete = await Assert.ThrowsAsync<ApiException>(() => ServiceResource.DeleteAsync(service.Sid, client: stranger));
         Assert.Equal(404, delete.Status);
+        Assert.Equal(20404, delete.Code);
         Assert.DoesNotContain(await ServiceResource.ReadAsync(client: stranger), s => s.Sid == service.Sid);
 
         // ...while the owner still sees it, unchanged.
@@ -78,7 +80,8 @@ public sealed class AccountsAndKeysTests(RunningServer running)
         Assert.Equal(Server.AccountSid, service.AccountSid);
         var owner = TwilioHelper.Client(Server.BaseUrl, Server.AccountSid, Server.AuthToken);
         Assert.Equal("Made with a key", (await ServiceResource.FetchAsync(service.Sid, client: owner)).FriendlyName);
-        var webhook = await WebhookResource.CreateAsync(service.Sid, "key hook", ["*"], "https://example.com/hook", client: withKey);
+        // Note: about API keys only; the shared server (AllowPrivateNetworks off) never contacts this loopback URL.
+        var webhook = await WebhookResource.CreateAsync(service.Sid, "key hook", ["*"], "http://127.0.0.1:9/hook", client: withKey);
         Assert.Equal(["*"], webhook.EventTypes);
 
         var wrongSecret = TwilioHelper.Client(Server.BaseUrl, keySid, secret + "x", accountSid: Server.AccountSid);
@@ -90,7 +93,10 @@ public sealed class AccountsAndKeysTests(RunningServer running)
     [Fact]
     public async Task Keys_create_for_an_unknown_account_fails()
     {
-        var (exitCode, _, _) = await Server.CliAsync("keys", "create", "--account", "AC" + new string('0', 32), "--json");
-        Assert.NotEqual(0, exitCode);
+        var unknown = "AC" + new string('0', 32);
+        var (exitCode, stdout, combined) = await Server.CliAsync("keys", "create", "--account", unknown, "--json");
+        Assert.True(exitCode == 1, combined);
+        Assert.Contains("No account " + unknown, combined, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", stdout, StringComparison.Ordinal);
     }
 }

@@ -5,12 +5,14 @@ using Newtonsoft.Json.Linq;
 using OpenVerify.EndToEnd.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
 using OpenVerify.TestKit.Server;
+using OpenVerify.TestKit.Webhooks;
 using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Rest.Verify.V2;
 using Twilio.Rest.Verify.V2.Service;
 using Twilio.Rest.Verify.V2.Service.Entity;
 using Twilio.Rest.Verify.V2.Service.Entity.Challenge;
+using Twilio.Security;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -31,10 +33,15 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
     public async Task Backend_and_device_sequences_survive_a_sigkill_of_the_server()
     {
         TwilioHelper.UseInvariantCulture();
-        await using var server = await ServerProcess.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        // The backend's webhook receiver runs on this machine, so this server may call loopback URLs.
+        await using var server = await ServerProcess.StartAsync(new ServerProcessOptions
+        {
+            Environment = new Dictionary<string, string> { ["OpenVerify__Webhooks__AllowPrivateNetworks"] = "true" },
+        });
         try
         {
-            await RunScenarioAsync(server);
+            await RunScenarioAsync(server, receiver);
         }
         catch
         {
@@ -43,7 +50,7 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         }
     }
 
-    private async Task RunScenarioAsync(ServerProcess server)
+    private async Task RunScenarioAsync(ServerProcess server, WebhookReceiver receiver)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         void Step(string name) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.00}s {name}");
@@ -56,8 +63,9 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.Matches("^VA[0-9a-f]{32}$", service.Sid);
         Assert.Equal(server.AccountSid, service.AccountSid);
 
+        var hookUrl = receiver.BaseUrl + "/hook?x=1";
         var webhook = await WebhookResource.CreateAsync(
-            service.Sid, "e2e hook", ["factor.created", "challenge.approved"], "https://example.com/hook?x=1",
+            service.Sid, "e2e hook", ["factor.created", "challenge.approved"], hookUrl,
             status: WebhookResource.StatusEnum.Enabled, version: WebhookResource.VersionEnum.V2, client: backend);
         Assert.Equal(["factor.created", "challenge.approved"], webhook.EventTypes);
 
@@ -129,6 +137,16 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.All(signatureFields!.Split(','), name => Assert.True(shown.ContainsKey(name), name));
         await phone.ApproveAsync(factor, first.Sid);
 
+        // ---- Backend: the webhook reports the enrolment and the approval, signed -------------------
+        Step("Backend: webhooks received");
+        var events = await receiver.WaitForAsync(2);
+        Assert.Equal(["factor.created", "challenge.approved"], events.Select(r => r["type"]));
+        Assert.Equal(factorSid, events[0]["factor_sid"]);
+        Assert.Equal(first.Sid, events[1]["challenge_sid"]);
+        Assert.Equal("approved", events[1]["challenge_status"]);
+        Assert.All(events, r => Assert.Equal(hookUrl, r.Url));
+        Assert.All(events, r => Assert.True(new RequestValidator(server.AuthToken).Validate(r.Url, r.Form.ToDictionary(f => f.Key, f => f.Value), r.Headers["X-Twilio-Signature"]), "X-Twilio-Signature"));
+
         // ---- Backend: an update, an API key and a second account, all acknowledged before the kill --
         Step("Backend: update, API key, second account");
         var disabled = await WebhookResource.UpdateAsync(service.Sid, webhook.Sid, status: WebhookResource.StatusEnum.Disabled, client: backend);
@@ -157,7 +175,7 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.Equal("E2E Push", afterService.FriendlyName);
         Step("service fetched");
         var afterWebhook = await WebhookResource.FetchAsync(service.Sid, webhook.Sid, client: backend);
-        Assert.Equal(new Uri("https://example.com/hook?x=1"), afterWebhook.WebhookUrl);
+        Assert.Equal(new Uri(hookUrl), afterWebhook.WebhookUrl);
         Assert.Equal(WebhookResource.StatusEnum.Disabled, afterWebhook.Status);
         var entity = await EntityResource.FetchAsync(service.Sid, identity, client: backend);
         Assert.Equal(identity, entity.Identity);
@@ -165,6 +183,7 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.Equal("Stranger", (await ServiceResource.FetchAsync(strangerService.Sid, client: stranger)).FriendlyName);
         var hidden = await Assert.ThrowsAsync<ApiException>(() => ServiceResource.FetchAsync(service.Sid, client: stranger));
         Assert.Equal(404, hidden.Status);
+        Assert.Equal(20404, hidden.Code);
         var afterFactor = await FactorResource.FetchAsync(service.Sid, identity, factorSid, client: backend);
         Assert.Equal(FactorResource.FactorStatusesEnum.Verified, afterFactor.Status);
         var approved = await ChallengeResource.FetchAsync(service.Sid, identity, first.Sid, client: backend);
@@ -225,6 +244,7 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         Assert.True(await WebhookResource.DeleteAsync(service.Sid, webhook.Sid, client: backend));
         var gone = await Assert.ThrowsAsync<ApiException>(() => FactorResource.FetchAsync(service.Sid, identity, factorSid, client: backend));
         Assert.Equal(404, gone.Status);
+        Assert.Equal(20404, gone.Code);
         var refused = await Assert.ThrowsAsync<DeviceException>(() => phone.GetChallengeAsync(factor, second.Sid));
         Assert.Equal(DeviceErrorKind.Network, refused.Kind);
         Assert.Equal(401, refused.StatusCode);
@@ -239,11 +259,15 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         await server.StartAgainAsync();
         gone = await Assert.ThrowsAsync<ApiException>(() => FactorResource.FetchAsync(service.Sid, identity, factorSid, client: backend));
         Assert.Equal(404, gone.Status);
+        Assert.Equal(20404, gone.Code);
         Assert.Empty(await WebhookResource.ReadAsync(service.Sid, client: backend));
         Assert.True(await ServiceResource.DeleteAsync(service.Sid, client: backend));
         var serviceGone = await Assert.ThrowsAsync<ApiException>(() => ServiceResource.FetchAsync(service.Sid, client: backend));
         Assert.Equal(404, serviceGone.Status);
         Assert.Equal(20404, serviceGone.Code);
+        // Disabled before the kill: nothing more was posted, and nothing twice.
+        Assert.Equal(2, receiver.Requests.Select(r => r["uuid"]).Distinct().Count());
+        Assert.Equal(2, receiver.Requests.Count);
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using OpenVerify.Protocol.Errors;
 using OpenVerify.Protocol.Sids;
 using OpenVerify.Server.Auth;
+using OpenVerify.Server.Credentials;
 using OpenVerify.Server.Http;
 
 namespace OpenVerify.Server.Services;
@@ -24,12 +25,13 @@ public static class ServicesApi
     }
 
     /// <summary>POST /v2/Services.</summary>
-    public static async Task<Created<ServiceResource>> CreateService(Caller caller, VerifyForm form, IServiceStore services, TimeProvider clock, HttpContext http)
+    public static async Task<Created<ServiceResource>> CreateService(Caller caller, VerifyForm form, IServiceStore services, ICredentialStore credentials, TimeProvider clock, HttpContext http)
     {
         var accountSid = Access.RequireAccount(caller);
         var friendlyName = form.Text("FriendlyName", ServiceForms.MaxFriendlyName) is { Length: > 0 } name ? name : throw ErrorCatalogue.MissingParameter("FriendlyName");
         var settings = new ServiceSettings();
         ServiceForms.Apply(form, settings);
+        await RequireOwnCredentialsAsync(accountSid, form, settings, credentials, http.RequestAborted);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var service = new Service { Sid = Sid.New(SidPrefix.Service), AccountSid = accountSid, FriendlyName = friendlyName, Settings = settings, DateCreated = now, DateUpdated = now };
         await services.AddAsync(service, http.RequestAborted);
@@ -56,9 +58,9 @@ public static class ServicesApi
     }
 
     /// <summary>POST /v2/Services/{sid}.</summary>
-    public static async Task<Ok<ServiceResource>> UpdateService(Caller caller, string sid, VerifyForm form, IServiceStore services, TimeProvider clock, HttpContext http)
+    public static async Task<Ok<ServiceResource>> UpdateService(Caller caller, string sid, VerifyForm form, IServiceStore services, ICredentialStore credentials, TimeProvider clock, HttpContext http)
     {
-        Access.RequireAccount(caller);
+        var accountSid = Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, sid, services, http.Request.Path, http.RequestAborted);
         if (form.Has("FriendlyName"))
         {
@@ -67,10 +69,28 @@ public static class ServicesApi
 
         var settings = service.Settings.Copy();
         ServiceForms.Apply(form, settings);
+        await RequireOwnCredentialsAsync(accountSid, form, settings, credentials, http.RequestAborted);
         service.Settings = settings;
         service.DateUpdated = clock.GetUtcNow().ToUnixTimeSeconds();
         await services.UpdateAsync(service, http.RequestAborted);
         return TypedResults.Ok(ServiceResource.From(service, VerifyUrls.Base(http)));
+    }
+
+    /// <summary>
+    /// A push credential the form names must be one of the caller's own (<c>/v1/Credentials</c>): another
+    /// account's answers 404 exactly like one that does not exist, so its existence is not revealed.
+    /// Only what the form sends is checked: a credential deleted after it was set does not block other updates.
+    /// </summary>
+    private static async Task RequireOwnCredentialsAsync(string accountSid, VerifyForm form, ServiceSettings settings, ICredentialStore credentials, CancellationToken cancellationToken)
+    {
+        (string Key, string? Sid)[] named = [("Push.ApnCredentialSid", settings.ApnCredentialSid), ("Push.FcmCredentialSid", settings.FcmCredentialSid)];
+        foreach (var (key, credentialSid) in named)
+        {
+            if (form.Has(key) && credentialSid is not null && await credentials.FindAsync(accountSid, credentialSid, cancellationToken) is null)
+            {
+                throw ErrorCatalogue.NotFound("/v1/Credentials/" + credentialSid);
+            }
+        }
     }
 
     /// <summary>DELETE /v2/Services/{sid}: the service and everything under it.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Push.Tests.StandIns;
+using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Services;
 using OpenVerify.Server.Storage;
 
 namespace OpenVerify.Push.Tests.Credentials;
@@ -136,6 +139,36 @@ public sealed class CredentialsApiTests : IAsyncLifetime
         var message = Assert.Single(await host.PushMessagesAsync());
         Assert.Equal("dead", message.State);
         Assert.Contains(sid + " (Push.FcmCredentialSid of service " + service + ") does not exist", message.LastError, StringComparison.Ordinal);
+        Assert.Empty(standIns.Fcm);
+    }
+
+    [Fact]
+    public async Task Another_accounts_credential_is_404_on_a_service_and_a_service_holding_one_never_pushes_with_it()
+    {
+        var other = await host.Services.GetRequiredService<AccountBootstrap>().CreateAsync("other", CancellationToken.None);
+        using var owner = host.ClientFor("Basic", other.Sid + ":" + other.AuthToken);
+        using var created = await owner.PostAsync("/v1/Credentials", new FormUrlEncodedContent([new("Type", "fcm"), new("FriendlyName", "their firebase"), new("Secret", keys.ServiceAccountJson)]));
+        var theirs = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("sid").GetString()!;
+
+        var (status, error) = await host.PostAsync("/v2/Services", ("FriendlyName", "Borrowing"), ("Push.FcmCredentialSid", theirs));
+        Assert.Equal((404, 20404), (status, error.GetProperty("code").GetInt32()));
+        Assert.DoesNotContain("their firebase", error.ToString(), StringComparison.Ordinal);
+
+        // A service that holds it anyway (saved before services were checked) gets nothing out of it.
+        var service = await host.CreateServiceAsync();
+        var store = host.Services.GetRequiredService<IServiceStore>();
+        var stored = (await store.FindAsync(host.AccountSid, service, CancellationToken.None))!;
+        var settings = stored.Settings;
+        settings.FcmCredentialSid = theirs;
+        stored.Settings = settings;
+        await store.UpdateAsync(stored, CancellationToken.None);
+        var (factor, _) = await host.AddFactorAsync(service, "fcm", new string('a', 64));
+        await host.CreateChallengeAsync(factor);
+        await host.DrainAsync();
+
+        var message = Assert.Single(await host.PushMessagesAsync());
+        Assert.Equal("dead", message.State);
+        Assert.Contains(theirs + " (Push.FcmCredentialSid of service " + service + ") does not exist", message.LastError, StringComparison.Ordinal);
         Assert.Empty(standIns.Fcm);
     }
 

@@ -56,7 +56,8 @@ public sealed class AccessTokensApiTests(OpenVerifyFixture fixture)
         var error = await Assert.ThrowsAsync<VerifyClientException>(() =>
             backend.NewDevice().CreateFactorAsync(new PushFactorPayload("Mallory's phone", token.ServiceSid, Backend.Bob.Id, null, token.Token)));
         Assert.Equal(ErrorCategory.Network, error.Category);
-        Assert.InRange(error.HttpStatus ?? 0, 401, 403);
+        Assert.Equal(401, error.HttpStatus);
+        Assert.Equal(20003, error.ApiCode);
 
         token = await backend.AccessTokenAsync(alice);
         var factor = await backend.NewDevice().CreateFactorAsync(new PushFactorPayload("Alice's phone", token.ServiceSid, token.Identity, null, token.Token));

@@ -27,7 +27,9 @@ public sealed class DeviceJwtFuzzTests(ITestOutputHelper output)
     public async Task Signed_device_jwts_with_malformed_claims_get_the_invalid_token_401_on_every_device_route_and_write_nothing()
     {
         await using var api = await TestApi.StartAsync();
-        var e = await api.EnrolNewAsync();
+        var service = await api.CreateServiceAsync();
+        await api.SubscribeAllEventsAsync(service);
+        var e = await api.EnrolAsync(service);
         var challenge = (await api.CreateChallengeAsync(e)).Str("sid")!;
         var approval = await e.Device.PrepareAnswerAsync(e.Factor, challenge, "approved");
         var entity = e.EntityPath["/v2/".Length..];

@@ -23,7 +23,9 @@ public sealed class ApprovalFuzzTests(ITestOutputHelper output)
     public async Task Signed_approvals_with_malformed_members_are_403_60324_and_leave_the_challenge_pending()
     {
         await using var api = await TestApi.StartAsync();
-        var e = await api.EnrolNewAsync();
+        var service = await api.CreateServiceAsync();
+        await api.SubscribeAllEventsAsync(service);
+        var e = await api.EnrolAsync(service);
         var sid = (await api.CreateChallengeAsync(e, ("Details.Fields", """{"label":"Where","value":"Lisbon"}"""), ("HiddenDetails", """{"ip":"10.0.0.1"}"""))).Str("sid")!;
         var valid = await e.Device.PrepareAnswerAsync(e.Factor, sid, "approved");
         Assert.True(Base64Url.TryDecode(valid.Split('.')[1], out var signedBytes));

@@ -69,18 +69,18 @@ public sealed class CreateChallengeTests
     }
 
     [Theory]
-    [InlineData("2030-01-02T03.04.05Z")]
-    [InlineData("1451-08-27T03:04:05Z")]
-    [InlineData("2030-01-02T03:04:05")]
-    [InlineData("2030-13-02T03:04:05Z")]
-    [InlineData("tomorrow")]
-    [InlineData("")]
-    [InlineData("2030-01-02T03:04:05+25:00")]
-    public async Task A_malformed_ExpirationDate_is_a_twilio_shaped_4xx_and_writes_nothing(string date)
+    [InlineData("2030-01-02T03.04.05Z", 60200)]
+    [InlineData("1451-08-27T03:04:05Z", 60384)]
+    [InlineData("2030-01-02T03:04:05", 60200)]
+    [InlineData("2030-13-02T03:04:05Z", 60200)]
+    [InlineData("tomorrow", 60200)]
+    [InlineData("", 60200)]
+    [InlineData("2030-01-02T03:04:05+25:00", 60200)]
+    public async Task A_malformed_or_past_ExpirationDate_is_refused_with_its_code_and_writes_nothing(string date, int code)
     {
         await using var api = await TestApi.StartAsync();
         var e = await api.EnrolNewAsync();
-        (await api.PostChallengeAsync(e, ("ExpirationDate", date))).Expect4xx();
+        (await api.PostChallengeAsync(e, ("ExpirationDate", date))).ExpectError(code, 400);
         Assert.Empty((await api.Account.GetAsync(e.EntityPath + "/Challenges")).Expect(200)["challenges"]!.AsArray());
     }
 

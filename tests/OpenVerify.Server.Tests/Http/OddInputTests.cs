@@ -24,7 +24,7 @@ public sealed class OddInputTests
         await using var api = await TestApi.StartAsync();
         var e = await api.EnrolNewAsync();
         var challenge = (await api.CreateChallengeAsync(e)).Str("sid")!;
-        var webhook = (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "h"), ("EventTypes", "*"), ("WebhookUrl", "https://example.com/h"))).Expect(201).Str("sid");
+        var webhook = (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "h"), ("EventTypes", "*"), ("WebhookUrl", "http://127.0.0.1:9/h"))).Expect(201).Str("sid");
         string[] posts = ["/v2/Services", $"/v2/Services/{e.ServiceSid}", $"/v2/Services/{e.ServiceSid}/Entities", e.EntityPath + "/Factors", e.FactorPath, e.EntityPath + "/Challenges",
             e.ChallengePath(challenge), e.ChallengePath(challenge) + "/Notifications", $"/v2/Services/{e.ServiceSid}/Webhooks", $"/v2/Services/{e.ServiceSid}/Webhooks/{webhook}",
             $"/v2/Services/{e.ServiceSid}/AccessTokens"];
@@ -63,14 +63,14 @@ public sealed class OddInputTests
         // Note: PostgreSQL text cannot hold U+0000 (SQLite can), so the API refuses it before it reaches storage.
         await using var api = await TestApi.StartAsync();
         var e = await api.EnrolNewAsync();
-        var webhook = (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "h"), ("EventTypes", "*"), ("WebhookUrl", "https://example.com/h"))).Expect(201).Str("sid");
+        var webhook = (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "h"), ("EventTypes", "*"), ("WebhookUrl", "http://127.0.0.1:9/h"))).Expect(201).Str("sid");
         (await api.Account.PostAsync("/v2/Services", ("FriendlyName", "a\u0000b"))).ExpectError(60200, 400);
         (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}", ("FriendlyName", "a\u0000b"))).ExpectError(60200, 400);
         (await api.Account.PostAsync(e.FactorPath, ("FriendlyName", "a\u0000b"))).ExpectError(60200, 400);
         (await api.Account.PostAsync(e.FactorPath, ("Config.AppId", "a\u0000b"))).ExpectError(60200, 400);
         (await api.PostChallengeAsync(e, ("Details.Message", "a\u0000b"))).ExpectError(60200, 400);
         (await api.PostChallengeAsync(e, ("Details.Fields", "{\"label\":\"a\u0000\",\"value\":\"b\"}"))).ExpectError(60200, 400);
-        (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "a\u0000b"), ("EventTypes", "*"), ("WebhookUrl", "https://example.com/h"))).ExpectError(60200, 400);
+        (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "a\u0000b"), ("EventTypes", "*"), ("WebhookUrl", "http://127.0.0.1:9/h"))).ExpectError(60200, 400);
         (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks/{webhook}", ("FriendlyName", "a\u0000b"))).ExpectError(60200, 400);
         Assert.Equal("Test service", (await api.Account.GetAsync($"/v2/Services/{e.ServiceSid}")).Expect(200).Str("friendly_name"));
 

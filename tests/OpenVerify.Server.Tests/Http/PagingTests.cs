@@ -26,7 +26,7 @@ public sealed class PagingTests
         await using var api = await TestApi.StartAsync();
         var e = await api.EnrolNewAsync();
         await api.CreateChallengeAsync(e);
-        (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "h"), ("EventTypes", "*"), ("WebhookUrl", "https://example.com/h"))).Expect(201);
+        (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "h"), ("EventTypes", "*"), ("WebhookUrl", "http://127.0.0.1:9/h"))).Expect(201);
         var lists = new Dictionary<string, string>
         {
             ["services"] = "/v2/Services",

@@ -11,7 +11,7 @@ public sealed class WireFormatTests
         var e = await api.EnrolNewAsync();
         var challenge = await api.CreateChallengeAsync(e);
         var notification = (await api.Account.PostAsync(e.ChallengePath(challenge.Str("sid")!) + "/Notifications")).Expect(201);
-        var webhook = (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "h"), ("EventTypes", "*"), ("WebhookUrl", "https://example.com/h"))).Expect(201);
+        var webhook = (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/Webhooks", ("FriendlyName", "h"), ("EventTypes", "*"), ("WebhookUrl", "http://127.0.0.1:9/h"))).Expect(201);
         var token = (await api.Account.PostAsync($"/v2/Services/{e.ServiceSid}/AccessTokens", ("Identity", e.Identity), ("FactorType", "push"))).Expect(201);
         var entity = (await api.Account.GetAsync(e.EntityPath)).Expect(200);
         var factor = (await api.Account.GetAsync(e.FactorPath)).Expect(200);

@@ -50,12 +50,6 @@ public sealed partial class ApiResponse
         Assert.True(StatusCode == status && ErrorCode == code, $"expected {status}/{code}, got {StatusCode}: {Body}");
     }
 
-    /// <summary>Asserts some 4xx error (never 2xx, never 5xx).</summary>
-    public void Expect4xx()
-    {
-        Assert.True(StatusCode is >= 400 and < 500, $"expected a 4xx, got {StatusCode}: {Body}");
-    }
-
     public override string ToString() => $"{StatusCode} {Body}";
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]

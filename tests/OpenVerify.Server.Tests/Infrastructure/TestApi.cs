@@ -10,6 +10,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OpenVerify.Protocol.Sids;
 using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Delivery;
+using OpenVerify.Server.Delivery.Webhooks;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Storage;
 using OpenVerify.TestKit.Devices;
@@ -20,7 +22,8 @@ namespace OpenVerify.Server.Tests.Infrastructure;
 /// An in-process server: AddOpenVerify/MapOpenVerify on a TestServer, a SQLite file in a temp
 /// directory (or, see <see cref="TestStorage"/>, a fresh PostgreSQL database of its own), a
 /// <see cref="FakeTimeProvider"/> as the server's clock, and a bootstrapped account.
-/// Background services are not started: tests drive maintenance themselves.
+/// Background services are not started: tests drive maintenance (and, on a private server, the outbox) themselves,
+/// so the webhooks these tests register (loopback URLs) are never contacted unless a test says so.
 /// Note: building the minimal-API endpoints costs ~0.4 s per server, so servers with default settings
 /// are pooled: a test rents one exclusively (nobody else moves its clock meanwhile) and gets a fresh
 /// bootstrapped account on it, so its data is its own. Tests must not assume an absolute clock time.
@@ -132,11 +135,66 @@ public sealed class TestApi : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddOpenVerify(builder.Configuration);
         builder.Services.RemoveAll<IHostedService>();
+        builder.Services.Remove(builder.Services.Single(d => d.ServiceType == typeof(IOutboxHandler) && d.ImplementationType == typeof(WebhookSender)));
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<LoopbackWebhookGuard>();
+        builder.Services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<LoopbackWebhookGuard>());
         var app = builder.Build();
         app.MapOpenVerify();
         await app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None);
         await app.StartAsync();
         return (app, dataDirectory);
+    }
+
+    /// <summary>
+    /// Runs the outbox worker until nothing is due. Only on a private server (started with settings),
+    /// whose outbox holds this test's messages alone; pass <see cref="OffMachineGuard"/> among them so that
+    /// pushes could not leave this machine either. A webhook delivery to a non-loopback URL is not attempted
+    /// (<see cref="LoopbackWebhookGuard"/>) and fails the test.
+    /// </summary>
+    public async Task DeliverOutboxAsync()
+    {
+        Assert.True(dataDirectory is not null, "run the outbox on a private server only");
+        var worker = Services.GetRequiredService<OutboxWorker>();
+        for (var round = 0; round < 100 && await worker.RunOnceAsync(CancellationToken.None) > 0; round++)
+        {
+        }
+
+        var refused = Services.GetRequiredService<LoopbackWebhookGuard>().Refused;
+        Assert.True(refused.IsEmpty, "webhook deliveries aimed off this machine: " + string.Join(", ", refused));
+    }
+
+    /// <summary>Settings that keep a private server's push endpoints on a closed loopback port and webhooks off private networks.</summary>
+    public static Dictionary<string, string?> OffMachineGuard() => new()
+    {
+        ["OpenVerify:Push:FcmBaseUrl"] = "http://127.0.0.1:9",
+        ["OpenVerify:Push:GoogleTokenUrl"] = "http://127.0.0.1:9/token",
+        ["OpenVerify:Push:ApnsProductionUrl"] = "http://127.0.0.1:9",
+        ["OpenVerify:Push:ApnsSandboxUrl"] = "http://127.0.0.1:9",
+        ["OpenVerify:Webhooks:AllowPrivateNetworks"] = "false",
+    };
+
+    /// <summary>An APNs token-key credential (a fresh P-256 .p8) of the account <paramref name="client"/> acts for.</summary>
+    public static async Task<string> CreateApnCredentialAsync(ApiClient client, string friendlyName = "apns key")
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var response = await client.PostAsync("/v1/Credentials", ("Type", "apn"), ("FriendlyName", friendlyName), ("Secret", key.ExportPkcs8PrivateKeyPem()), ("KeyId", "KEY1234567"), ("TeamId", "TEAM123456"));
+        return response.Expect(201).Str("sid")!;
+    }
+
+    /// <summary>An FCM credential (a service-account JSON with a fresh RSA key) of the account <paramref name="client"/> acts for.</summary>
+    public static async Task<string> CreateFcmCredentialAsync(ApiClient client, string friendlyName = "firebase")
+    {
+        using var key = RSA.Create(2048);
+        var serviceAccount = new JsonObject
+        {
+            ["type"] = "service_account",
+            ["project_id"] = "openverify-tests",
+            ["client_email"] = "push@openverify-tests.iam.gserviceaccount.com",
+            ["private_key"] = key.ExportPkcs8PrivateKeyPem(),
+        };
+        var response = await client.PostAsync("/v1/Credentials", ("Type", "fcm"), ("FriendlyName", friendlyName), ("Secret", serviceAccount.ToJsonString()));
+        return response.Expect(201).Str("sid")!;
     }
 
     /// <summary>A second tenant.</summary>
@@ -181,6 +239,13 @@ public sealed class TestApi : IAsyncDisposable
     }
 
     /// <summary>A service with one verified push factor.</summary>
+    /// <summary>
+    /// Subscribes a webhook to every event of the service (never contacted: loopback, private networks
+    /// off), so that every change writes its event to the outbox; without one, no event is stored.
+    /// </summary>
+    public async Task SubscribeAllEventsAsync(string serviceSid) =>
+        (await Account.PostAsync($"/v2/Services/{serviceSid}/Webhooks", ("FriendlyName", "all events"), ("EventTypes", "*"), ("WebhookUrl", "http://127.0.0.1:9/hook"))).Expect(201);
+
     public async Task<Enrolment> EnrolNewAsync(DeviceFlavour flavour = DeviceFlavour.Android) => await EnrolAsync(await CreateServiceAsync(), null, flavour);
 
     public async Task<ApiResponse> PostChallengeAsync(Enrolment e, params (string Key, string Value)[] extra)

@@ -37,7 +37,7 @@ public sealed class ServicesApiTests
     public async Task Push_credential_sids_are_echoed_and_null_when_unset()
     {
         await using var api = await TestApi.StartAsync();
-        var apn = "CR" + new string('a', 32);
+        var apn = await TestApi.CreateApnCredentialAsync(api.Account);
         var unset = (await api.Account.PostAsync("/v2/Services", ("FriendlyName", "x"))).Expect(201);
         Assert.Null(unset["push"]!["apn_credential_sid"]);
         Assert.Null(unset["push"]!["fcm_credential_sid"]);
@@ -195,12 +195,12 @@ public sealed class ServicesApiTests
     [InlineData("VA123")]
     [InlineData("VAzz000000000000000000000000000000")]
     [InlineData("YE00000000000000000000000000000000")]
-    public async Task A_malformed_service_sid_in_the_path_is_a_4xx(string sid)
+    public async Task A_malformed_service_sid_in_the_path_is_404_20404(string sid)
     {
         await using var api = await TestApi.StartAsync();
-        (await api.Account.GetAsync($"/v2/Services/{sid}")).Expect4xx();
-        (await api.Account.PostAsync($"/v2/Services/{sid}", ("FriendlyName", "x"))).Expect4xx();
-        (await api.Account.DeleteAsync($"/v2/Services/{sid}")).Expect4xx();
+        (await api.Account.GetAsync($"/v2/Services/{sid}")).ExpectError(20404, 404);
+        (await api.Account.PostAsync($"/v2/Services/{sid}", ("FriendlyName", "x"))).ExpectError(20404, 404);
+        (await api.Account.DeleteAsync($"/v2/Services/{sid}")).ExpectError(20404, 404);
     }
 
     [Fact]
@@ -222,7 +222,7 @@ public sealed class ServicesApiTests
         await using var api = await TestApi.StartAsync();
         var e = await api.EnrolNewAsync();
         (await api.Account.DeleteAsync($"/v2/Services/{e.ServiceSid}")).Expect(204);
-        (await api.Account.GetAsync(e.EntityPath)).Expect4xx();
+        (await api.Account.GetAsync(e.EntityPath)).ExpectError(20404, 404);
         var jwt = await Record.ExceptionAsync(() => e.Device.GetServiceAsync(e.Factor));
         Assert.Equal(401, Assert.IsType<TestKit.Devices.DeviceException>(jwt).StatusCode);
     }

@@ -5,7 +5,7 @@ namespace OpenVerify.Server.Tests.Webhooks;
 public sealed class WebhooksApiTests
 {
     private static (string, string)[] Valid(params (string, string)[] extra) =>
-        [("FriendlyName", "my hook"), ("EventTypes", "factor.created"), ("EventTypes", "challenge.approved"), ("WebhookUrl", "https://example.com/hook?x=1"), .. extra];
+        [("FriendlyName", "my hook"), ("EventTypes", "factor.created"), ("EventTypes", "challenge.approved"), ("WebhookUrl", "http://127.0.0.1:9/hook?x=1"), .. extra];
 
     [Fact]
     public async Task Creating_a_webhook_returns_201_with_event_types_in_order_and_defaults()
@@ -18,7 +18,7 @@ public sealed class WebhooksApiTests
         Assert.Equal("enabled", hook.Str("status"));
         Assert.Equal("v2", hook.Str("version"));
         Assert.Equal("POST", hook.Str("webhook_method"));
-        Assert.Equal("https://example.com/hook?x=1", hook.Str("webhook_url"));
+        Assert.Equal("http://127.0.0.1:9/hook?x=1", hook.Str("webhook_url"));
         Assert.Equal("my hook", hook.Str("friendly_name"));
         Assert.Equal($"http://localhost/v2/Services/{service}/Webhooks/{hook.Str("sid")}", hook.Str("url"));
     }
@@ -46,7 +46,7 @@ public sealed class WebhooksApiTests
     {
         await using var api = await TestApi.StartAsync();
         var service = await api.CreateServiceAsync();
-        (await api.Account.PostAsync($"/v2/Services/{service}/Webhooks", ("FriendlyName", "h"), ("EventTypes", type), ("WebhookUrl", "https://example.com/h"))).Expect(201);
+        (await api.Account.PostAsync($"/v2/Services/{service}/Webhooks", ("FriendlyName", "h"), ("EventTypes", type), ("WebhookUrl", "http://127.0.0.1:9/h"))).Expect(201);
     }
 
     [Theory]
@@ -54,7 +54,7 @@ public sealed class WebhooksApiTests
     [InlineData("Status", "paused")]
     [InlineData("Version", "v3")]
     [InlineData("WebhookUrl", "not a url")]
-    [InlineData("WebhookUrl", "ftp://example.com/h")]
+    [InlineData("WebhookUrl", "ftp://127.0.0.1:9/h")]
     public async Task An_invalid_webhook_value_returns_60200(string key, string value)
     {
         await using var api = await TestApi.StartAsync();
@@ -83,7 +83,7 @@ public sealed class WebhooksApiTests
         Assert.Equal("disabled", updated.Str("status"));
         Assert.Equal("my hook", updated.Str("friendly_name"));
         Assert.Equal(2, updated["event_types"]!.AsArray().Count);
-        Assert.Equal("https://example.com/hook?x=1", updated.Str("webhook_url"));
+        Assert.Equal("http://127.0.0.1:9/hook?x=1", updated.Str("webhook_url"));
         Assert.Equal("disabled", (await api.Account.GetAsync($"/v2/Services/{service}/Webhooks/{sid}")).Expect(200).Str("status"));
     }
 
@@ -144,5 +144,22 @@ public sealed class WebhooksApiTests
         var otherService = await api.CreateServiceAsync();
         var sid = (await api.Account.PostAsync($"/v2/Services/{service}/Webhooks", Valid())).Expect(201).Str("sid");
         (await api.Account.GetAsync($"/v2/Services/{otherService}/Webhooks/{sid}")).ExpectError(20404, 404);
+    }
+
+    [Fact]
+    public async Task Running_the_outbox_never_posts_to_a_webhook_off_this_machine()
+    {
+        await using var api = await TestApi.StartAsync(TestApi.OffMachineGuard());
+        var service = await api.CreateServiceAsync();
+        // Note: .invalid never resolves, so even without the guard nothing would reach anyone.
+        var hook = (await api.Account.PostAsync($"/v2/Services/{service}/Webhooks", ("FriendlyName", "h"), ("EventTypes", "*"), ("WebhookUrl", "https://openverify-guard.invalid/hook"))).Expect(201).Str("sid");
+        await api.EnrolAsync(service);
+
+        var refused = await Assert.ThrowsAsync<Xunit.Sdk.TrueException>(api.DeliverOutboxAsync);
+
+        Assert.Contains("https://openverify-guard.invalid/hook", refused.Message, StringComparison.Ordinal);
+        var deliveries = (await api.Account.GetAsync($"/v2/Services/{service}/Webhooks/{hook}/Deliveries")).Expect(200)["deliveries"]!.AsArray();
+        Assert.All(deliveries, d => Assert.Equal("test guard: not a loopback URL", d.Str("last_error")));
+        Assert.Equal(2, deliveries.Count);
     }
 }

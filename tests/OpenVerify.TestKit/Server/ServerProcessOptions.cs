@@ -25,8 +25,9 @@ public sealed record ServerProcessOptions
     public string? Connection { get; init; }
 
     /// <summary>
-    /// Extra environment for the process, applied last, e.g. <c>OpenVerify__OutboxLease</c> or the
-    /// push endpoints of local stand-ins (<c>OpenVerify__Push__FcmBaseUrl</c>).
+    /// Extra environment for the process, applied last, e.g. <c>OpenVerify__OutboxLease</c>, the
+    /// push endpoints of local stand-ins (<c>OpenVerify__Push__FcmBaseUrl</c>) or
+    /// <c>OpenVerify__Webhooks__AllowPrivateNetworks=true</c> for a loopback webhook receiver.
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

@@ -34,7 +34,7 @@ public sealed class WebhooksCommandsTests
     {
         // The CLI runs on the real clock: the server's fake one starts at real time, so a replay's "due now" is due for it.
         await using var host = await ServerHost.StartAsync(clock: new FakeTimeProvider(TimeProvider.System.GetUtcNow()), retryFor: TimeSpan.FromMinutes(2));
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Status = 500;
         var service = await Device.CreateServiceAsync(host);
         var webhook = (await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/hook", "*")).GetProperty("sid").GetString()!;

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Background;
 using OpenVerify.Server.Delivery;
+using OpenVerify.Server.Delivery.Webhooks;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Storage;
 
@@ -20,6 +21,7 @@ namespace OpenVerify.Webhooks.Tests.Support;
 /// <summary>
 /// The OpenVerify API in-process (TestServer) on a SQLite file, with a fake clock and without its
 /// background services: tests drive the outbox worker and the maintenance sweep themselves.
+/// Webhook deliveries pass <see cref="LoopbackWebhookGuard"/>: one aimed off this machine fails the test at dispose.
 /// </summary>
 public sealed class ServerHost : IAsyncDisposable
 {
@@ -45,6 +47,9 @@ public sealed class ServerHost : IAsyncDisposable
     public HttpClient Http { get; }
     public OutboxWorker Worker { get; }
     public IServiceProvider Services => app.Services;
+
+    /// <summary>The deliveries refused because they were aimed off this machine.</summary>
+    public LoopbackWebhookGuard Guard => app.Services.GetRequiredService<LoopbackWebhookGuard>();
 
     /// <summary>Starts a host; <paramref name="account"/> reuses an account already in the data directory (restart).</summary>
     public static async Task<ServerHost> StartAsync(
@@ -76,6 +81,10 @@ public sealed class ServerHost : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(clock);
         var hostedBefore = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToHashSet();
         builder.Services.AddOpenVerify(builder.Configuration);
+        builder.Services.Remove(builder.Services.Single(d => d.ServiceType == typeof(IOutboxHandler) && d.ImplementationType == typeof(WebhookSender)));
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<LoopbackWebhookGuard>();
+        builder.Services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<LoopbackWebhookGuard>());
         foreach (var added in builder.Services.Where(d => !backgroundServices && d.ServiceType == typeof(IHostedService) && !hostedBefore.Contains(d)).ToList())
         {
             builder.Services.Remove(added);
@@ -162,6 +171,7 @@ public sealed class ServerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var refused = Guard.Refused.ToList();
         Http.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
@@ -169,5 +179,7 @@ public sealed class ServerHost : IAsyncDisposable
         {
             DeleteDirectory(DataDirectory);
         }
+
+        Assert.True(refused.Count == 0, "webhook deliveries aimed off this machine (use a WebhookReceiver): " + string.Join(", ", refused));
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Storage;
@@ -13,7 +14,8 @@ public sealed class WebhooksApiTests
     {
         await using var host = await ServerHost.StartAsync();
         var service = await Device.CreateServiceAsync(host);
-        var created = await Device.CreateWebhookAsync(host, service, "https://example.com/hook", "*");
+        // Note: about the API shape only; nothing here runs the outbox, so this loopback URL is never contacted.
+        var created = await Device.CreateWebhookAsync(host, service, "http://127.0.0.1:9/hook", "*");
         var secret = created.GetProperty("secret").GetString()!;
         Assert.StartsWith("whsec_", secret);
         Assert.Equal(32, Convert.FromBase64String(secret["whsec_".Length..]).Length);
@@ -23,7 +25,7 @@ public sealed class WebhooksApiTests
         Assert.False((await host.PostAsync($"/v2/Services/{service}/Webhooks/{sid}", ("FriendlyName", "renamed"))).TryGetProperty("secret", out _));
         var listed = (await host.GetAsync($"/v2/Services/{service}/Webhooks")).GetProperty("webhooks")[0];
         Assert.False(listed.TryGetProperty("secret", out _));
-        var again = await Device.CreateWebhookAsync(host, service, "https://example.com/hook", "*");
+        var again = await Device.CreateWebhookAsync(host, service, "http://127.0.0.1:9/hook", "*");
         Assert.NotEqual(secret, again.GetProperty("secret").GetString());
     }
 
@@ -32,7 +34,7 @@ public sealed class WebhooksApiTests
     {
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         await using var host = await ServerHost.StartAsync(extraSettings: new Dictionary<string, string?> { ["OpenVerify:Secrets:Key"] = key });
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var service = await Device.CreateServiceAsync(host);
         var created = await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/hook", "*");
         var secret = created.GetProperty("secret").GetString()!;
@@ -57,5 +59,6 @@ public sealed class WebhooksApiTests
         var service = await Device.CreateServiceAsync(host);
         using var response = await host.SendAsync(HttpMethod.Get, $"/v2/Services/{service}/Webhooks/YW{new string('0', 32)}/Deliveries");
         Assert.Equal(404, (int)response.StatusCode);
+        Assert.Equal(20404, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetInt32());
     }
 }

@@ -11,7 +11,7 @@ public sealed class WebhookClientTests
     public async Task A_private_address_is_refused_and_dead_lettered_unless_allowed(string target)
     {
         await using var host = await ServerHost.StartAsync(allowPrivateNetworks: false);
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var url = target switch
         {
             "/hook" => receiver.BaseUrl + "/hook",
@@ -37,7 +37,7 @@ public sealed class WebhookClientTests
     public async Task The_same_loopback_url_is_delivered_when_private_networks_are_allowed()
     {
         await using var host = await ServerHost.StartAsync(allowPrivateNetworks: true);
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var service = await Device.CreateServiceAsync(host);
         await Device.CreateWebhookAsync(host, service, $"http://localhost:{receiver.Port}/hook", "*");
         using var phone = new Device(host, service, "ken-00001");

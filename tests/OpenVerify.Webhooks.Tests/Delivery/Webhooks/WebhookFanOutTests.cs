@@ -14,7 +14,7 @@ public sealed class WebhookFanOutTests
     public async Task Every_event_type_is_posted_with_its_exact_fields_and_signatures_receivers_accept()
     {
         await using var host = await ServerHost.StartAsync();
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var service = await Device.CreateServiceAsync(host);
         var webhook = await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/hooks/verify?tenant=a%20b&x=1",
             "factor.created", "factor.verified", "factor.deleted", "challenge.approved", "challenge.denied", "challenge.expired", "factor.expired");
@@ -93,7 +93,7 @@ public sealed class WebhookFanOutTests
     public async Task A_tampered_field_or_wrong_url_fails_Twilios_validator()
     {
         await using var host = await ServerHost.StartAsync();
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var service = await Device.CreateServiceAsync(host);
         await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/hook", "*");
         using var phone = new Device(host, service, "carol-0001");
@@ -112,7 +112,7 @@ public sealed class WebhookFanOutTests
     public async Task Star_takes_Twilios_events_only_and_unsubscribed_or_disabled_webhooks_get_nothing()
     {
         await using var host = await ServerHost.StartAsync();
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var service = await Device.CreateServiceAsync(host);
         var otherService = await Device.CreateServiceAsync(host, "Other");
         await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/star", "*");

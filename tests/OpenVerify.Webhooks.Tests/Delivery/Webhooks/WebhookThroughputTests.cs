@@ -11,7 +11,7 @@ public sealed class WebhookThroughputTests(ITestOutputHelper output)
     public async Task Many_entities_events_to_two_webhooks_arrive_once_each_in_order()
     {
         await using var host = await ServerHost.StartAsync();
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var service = await Device.CreateServiceAsync(host);
         await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/a", "*");
         await Device.CreateWebhookAsync(host, service, receiver.BaseUrl + "/b", "factor.created", "factor.verified");
