@@ -17,6 +17,9 @@ internal sealed class RunResult
     public LatencyRecorder Latencies { get; } = new();
     public double? ServerCpuSeconds { get; set; }
     public double? ClientCpuSeconds { get; set; }
+
+    /// <summary>PostgreSQL: the cluster's CPU seconds over the measured window (SQLite's work is in the server's own CPU).</summary>
+    public double? DatabaseCpuSeconds { get; set; }
     public double? ServerPeakRssMiB { get; set; }
     public string LoadBefore { get; set; } = "";
     public string LoadAfter { get; set; } = "";
@@ -50,6 +53,8 @@ internal sealed class RunResult
 
     /// <summary>Server CPU per completed flow, microseconds.</summary>
     public double? ServerCpuPerFlowMicros => ServerCpuSeconds is { } cpu && Flows > 0 ? cpu * 1e6 / Flows : null;
+
+    public double? DatabaseCpuPerFlowMicros => DatabaseCpuSeconds is { } cpu && Flows > 0 ? cpu * 1e6 / Flows : null;
 
     public double? ClientCpuPerFlowMicros => ClientCpuSeconds is { } cpu && Flows > 0 ? cpu * 1e6 / Flows : null;
 

@@ -44,17 +44,10 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
                 await using (var connection = new NpgsqlConnection(cluster.ConnectionString("postgres")))
                 {
                     await connection.OpenAsync(cancellationToken);
-                    // Note: ALTER SYSTEM cannot run in a transaction block, so one statement per command.
-                    foreach (var sql in (string[])[
-                        "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'",
-                        "ALTER SYSTEM SET pg_stat_statements.track = 'top'",
-                        "ALTER SYSTEM SET pg_stat_statements.track_utility = on",
-                        "ALTER SYSTEM SET pg_stat_statements.max = 10000",
-                    ])
-                    {
-                        await using var command = new NpgsqlCommand(sql, connection);
-                        await command.ExecuteNonQueryAsync(cancellationToken);
-                    }
+                    // Note: the module's own settings cannot be set before it is loaded; its defaults
+                    // (track = top, track_utility = on, max = 5000) are what the count needs.
+                    await using var command = new NpgsqlCommand("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'", connection);
+                    await command.ExecuteNonQueryAsync(cancellationToken);
                 }
 
                 await cluster.RestartAsync(cancellationToken);
@@ -82,8 +75,26 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
         return connectionString;
     }
 
-    /// <summary>Counts the statements run against one database in the measured window (null: not counting).</summary>
-    public IWindowProbe? ProbeFor(string connectionString) => countStatements ? new StatementProbe(connectionString) : null;
+    /// <summary>
+    /// Measures the cluster's CPU time over the measured window (the database's share of the work, which
+    /// SQLite does inside the server process) and, with --count-statements, the statements run against
+    /// one database.
+    /// </summary>
+    public IWindowProbe ProbeFor(string connectionString) => new WindowProbe(this, countStatements ? connectionString : null);
+
+    /// <summary>The postmaster's pid: the first line of DATA/postmaster.pid.</summary>
+    private int? PostmasterPid()
+    {
+        try
+        {
+            var first = File.ReadLines(Path.Combine(cluster.DataDirectory, "postmaster.pid")).FirstOrDefault();
+            return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     public ValueTask DisposeAsync() => cluster.DisposeAsync();
 
@@ -116,13 +127,36 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
     [GeneratedRegex(@"\b(INSERT|UPDATE|DELETE|MERGE)\b", RegexOptions.IgnoreCase)]
     private static partial Regex WriteKeyword();
 
-    private sealed class StatementProbe(string connectionString) : IWindowProbe
+    private sealed class WindowProbe(PostgresStorage storage, string? countIn) : IWindowProbe
     {
+        private double? cpuBefore;
+
         // Note: pg_stat_statements is one cluster-wide table; the bench runs one mode at a time, so a
         // reset at the window's start and a read filtered to this database at its end see this mode only.
-        public Task BeginAsync(CancellationToken cancellationToken) => ExecuteAsync(connectionString, "SELECT pg_stat_statements_reset()", cancellationToken);
+        public async Task BeginAsync(CancellationToken cancellationToken)
+        {
+            if (countIn is not null)
+            {
+                await ExecuteAsync(countIn, "SELECT pg_stat_statements_reset()", cancellationToken);
+            }
+
+            cpuBefore = storage.PostmasterPid() is { } pid ? ProcessStats.TreeCpuSeconds(pid) : null;
+        }
 
         public async Task EndAsync(RunResult result, CancellationToken cancellationToken)
+        {
+            if (cpuBefore is { } before && storage.PostmasterPid() is { } pid && ProcessStats.TreeCpuSeconds(pid) is { } after)
+            {
+                result.DatabaseCpuSeconds = after - before;
+            }
+
+            if (countIn is not null)
+            {
+                result.Statements = await CountAsync(countIn, cancellationToken);
+            }
+        }
+
+        private static async Task<List<StatementCount>> CountAsync(string connectionString, CancellationToken cancellationToken)
         {
             var counts = new List<StatementCount>();
             await using var connection = new NpgsqlConnection(connectionString);
@@ -141,7 +175,7 @@ internal sealed partial class PostgresStorage : IAsyncDisposable
                 counts.Add(new StatementCount(Classify(query), query, reader.GetInt64(1), reader.GetInt64(2)));
             }
 
-            result.Statements = counts;
+            return counts;
         }
     }
 

@@ -41,6 +41,7 @@ var ownData = options.DataDirectory is null;
 var data = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "openverify-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
 var token = cancel.Token;
 PostgresStorage? postgres = null;
+var failed = false;
 
 void Log(string message) => Console.Error.WriteLine($"[{TimeProvider.System.GetLocalNow():HH:mm:ss}] {message} (load {ProcessStats.LoadAverage()})");
 
@@ -276,6 +277,12 @@ catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {
     Console.Error.WriteLine("cancelled");
 }
+catch (Exception e) when (e is OpenVerify.TestKit.Postgres.PostgresUnavailableException or Npgsql.NpgsqlException)
+{
+    Console.Error.WriteLine("PostgreSQL: " + e.Message);
+    notes.Add("Stopped early: PostgreSQL failed: " + e.Message);
+    failed = true;
+}
 finally
 {
     if (postgres is not null)
@@ -301,4 +308,4 @@ if (options.MarkdownPath is { } path)
     await File.WriteAllTextAsync(path, report, CancellationToken.None);
 }
 
-return results.Any(r => r.Errors > 0) ? 1 : 0;
+return failed || results.Any(r => r.Errors > 0) ? 1 : 0;

@@ -23,13 +23,13 @@ internal static class Report
         }
 
         s.AppendLine();
-        s.AppendLine("| mode | storage | flows/s | requests/s | errors | server CPU µs/flow | server CPU use | client CPU µs/flow | server peak RSS | load before → after |");
-        s.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        s.AppendLine("| mode | storage | flows/s | requests/s | errors | server CPU µs/flow | server CPU use | PostgreSQL CPU µs/flow | client CPU µs/flow | server peak RSS | load before → after |");
+        s.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
             var cpuUse = r.ServerCpuSeconds is { } cpu ? $"{cpu / r.Seconds * 100:0}%" : "n/a";
             var name = r.TargetRate is { } rate ? $"{r.Name} (target {rate:0}/s{(r.Dropped > 0 ? $", {r.Dropped} starts dropped" : "")})" : $"{r.Name} (C={r.Concurrency})";
-            s.AppendLine(c, $"| {name} | {r.Storage} | {r.FlowsPerSecond:0} | {r.RequestsPerSecond:0} | {r.Errors} | {Fmt(r.ServerCpuPerFlowMicros, "0")} | {cpuUse} | {Fmt(r.ClientCpuPerFlowMicros, "0")} | {Fmt(r.ServerPeakRssMiB, "0")} MiB | {r.LoadBefore} → {r.LoadAfter} |");
+            s.AppendLine(c, $"| {name} | {r.Storage} | {r.FlowsPerSecond:0} | {r.RequestsPerSecond:0} | {r.Errors} | {Fmt(r.ServerCpuPerFlowMicros, "0")} | {cpuUse} | {(r.Storage == "postgres" ? Fmt(r.DatabaseCpuPerFlowMicros, "0") : "–")} | {Fmt(r.ClientCpuPerFlowMicros, "0")} | {Fmt(r.ServerPeakRssMiB, "0")} MiB | {r.LoadBefore} → {r.LoadAfter} |");
         }
 
         s.AppendLine();
@@ -106,14 +106,14 @@ internal static class Report
 
         var c = CultureInfo.InvariantCulture;
         s.AppendLine();
-        s.AppendLine("Side by side: flows/s, server CPU µs/flow, approve p99 ms, errors:");
+        s.AppendLine("Side by side: flows/s, server CPU µs/flow (+ PostgreSQL's), approve p99 ms, errors:");
         s.AppendLine();
         s.AppendLine(c, $"| mode | {string.Join(" | ", storages)} |");
         s.AppendLine(c, $"|---|{string.Concat(storages.Select(_ => "---:|"))}");
         foreach (var name in results.Where(r => storages.Contains(r.Storage)).Select(r => r.Name).Distinct())
         {
             var cells = storages.Select(st => results.FirstOrDefault(r => r.Name == name && r.Storage == st) is { } r
-                ? string.Create(c, $"{r.FlowsPerSecond:0}, {Fmt(r.ServerCpuPerFlowMicros, "0")} µs, {r.Latencies.For(Step.Approve).P99:0.0} ms, {r.Errors}")
+                ? string.Create(c, $"{r.FlowsPerSecond:0}, {Fmt(r.ServerCpuPerFlowMicros, "0")}{(r.DatabaseCpuPerFlowMicros is { } db ? $" + {db:0}" : "")} µs, {r.Latencies.For(Step.Approve).P99:0.0} ms, {r.Errors}")
                 : "–");
             s.AppendLine(c, $"| {name} | {string.Join(" | ", cells)} |");
         }
@@ -155,7 +155,7 @@ internal static class Report
             string Kind(string kind) => PerFlow(statements.Where(x => x.Kind == kind).Sum(x => x.Calls)).ToString("0.0", c);
             var commits = statements.Where(x => x.Kind == "transaction" && x.Query.TrimStart().StartsWith("COMMIT", StringComparison.OrdinalIgnoreCase)).Sum(x => x.Calls);
             s.AppendLine();
-            s.AppendLine(c, $"Statements per flow, {r.Name} [{r.Storage}] (pg_stat_statements over the measured window, {r.Flows} flows; background work such as the outbox and sweeps included): **{Kind("read")} reads, {Kind("write")} writes, {PerFlow(commits):0.0} commits** ({Kind("transaction")} transaction statements, {Kind("other")} other).");
+            s.AppendLine(c, $"Statements per flow, {r.Name} [{r.Storage}] (pg_stat_statements over the measured window, {r.Flows} flows; background work such as the outbox and sweeps included; the up to {r.Concurrency} flows in flight at the window's edges make the figures read up to {r.Concurrency * 100.0 / r.Flows:0.#} % high, so measure long windows): **{Kind("read")} reads, {Kind("write")} writes, {PerFlow(commits):0.0} commits** ({Kind("transaction")} transaction statements, {Kind("other")} other).");
             s.AppendLine();
             s.AppendLine("| calls/flow | rows/flow | kind | statement |");
             s.AppendLine("|---:|---:|---|---|");
