@@ -8,34 +8,64 @@ using OpenVerify.Protocol.Wire;
 
 namespace OpenVerify.Bench;
 
+/// <summary>How a device enrols and signs.</summary>
+internal enum DeviceFlavour
+{
+    /// <summary>No push token; reuses its device JWT for a few minutes (modes full, rate, scale).</summary>
+    Bench,
+
+    /// <summary>As the Android SDK: an FCM token, SDK version and User-Agent, a fresh device JWT per request (modes sdk, startup).</summary>
+    Android,
+}
+
 /// <summary>
 /// One enrolled push factor, signing like the SDKs (device-protocol.md §2, §4) with the Protocol helpers.
-/// Note: the SDKs sign a fresh device JWT for every request; the load generator reuses one for a
-/// few minutes (it lives 10) so its CPU goes to the server. The server still verifies every request.
+/// Note: the SDKs sign a fresh device JWT for every request. A <see cref="DeviceFlavour.Bench"/> device
+/// reuses one for a few minutes (it lives 10) so the generator's CPU goes to the server; the server still
+/// verifies every request. An <see cref="DeviceFlavour.Android"/> device signs one per request.
 /// </summary>
-internal sealed class Device(int index, ECDsa key)
+internal sealed class Device(int index, ECDsa key, DeviceFlavour flavour)
 {
+    /// <summary>The Android SDK's version (Config.SdkVersion) and User-Agent, as tests/OpenVerify.TestKit's emulator sends them.</summary>
+    public const string AndroidSdkVersion = "0.9.0";
+
+    public const string AndroidUserAgent = "OpenVerify Bench; Android; 1.0; 1; Android 14 (34); Pixel 8; VerifySDK; " + AndroidSdkVersion + "; 2013";
+
+    private const string FcmAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     private static readonly TimeSpan Reuse = TimeSpan.FromMinutes(4);
     private AuthenticationHeaderValue? auth;
     private long signedAt;
 
     public int Index { get; } = index;
     public ECDsa Key { get; } = key;
-    public string Identity { get; } = "bench-user-" + index.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+    public DeviceFlavour Flavour { get; } = flavour;
+
+    public string Identity { get; } = (flavour == DeviceFlavour.Android ? "sdk-user-" : "bench-user-") + index.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// An FCM registration token for Android devices (the shape of a real one: 22 characters, a colon,
+    /// "APA91b" and 134 more, 163 in all), null for bench devices.
+    /// </summary>
+    public string? PushToken { get; } = flavour == DeviceFlavour.Android
+        ? RandomNumberGenerator.GetString(FcmAlphabet, 22) + ":APA91b" + RandomNumberGenerator.GetString(FcmAlphabet, 134)
+        : null;
     public string FactorSid { get; set; } = "";
     public string CredentialSid { get; set; } = "";
     public string AccountSid { get; set; } = "";
     public string? CreateBody { get; set; }
 
-    public static Device Create(int index) => new(index, ECDsa.Create(ECCurve.NamedCurves.nistP256));
+    public static Device Create(int index, DeviceFlavour flavour = DeviceFlavour.Bench) => new(index, ECDsa.Create(ECCurve.NamedCurves.nistP256), flavour);
 
     public string PublicKey => P256PublicKey.Export(Key);
 
-    /// <summary>The Basic <c>token:&lt;device JWT&gt;</c> header, re-signed when older than a few minutes.</summary>
+    /// <summary>
+    /// The Basic <c>token:&lt;device JWT&gt;</c> header: freshly signed on every call for Android devices,
+    /// re-signed when older than a few minutes for bench devices.
+    /// </summary>
     public AuthenticationHeaderValue Authorization(TimeProvider clock)
     {
         var current = auth;
-        if (current is not null && Stopwatch.GetElapsedTime(signedAt) < Reuse)
+        if (current is not null && Flavour == DeviceFlavour.Bench && Stopwatch.GetElapsedTime(signedAt) < Reuse)
         {
             return current;
         }

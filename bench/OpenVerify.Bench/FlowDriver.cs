@@ -17,6 +17,9 @@ internal sealed class RunResult
     public LatencyRecorder Latencies { get; } = new();
     public double? ServerCpuSeconds { get; set; }
     public double? ClientCpuSeconds { get; set; }
+
+    /// <summary>PostgreSQL: the cluster's CPU seconds over the measured window (SQLite's work is in the server's own CPU).</summary>
+    public double? DatabaseCpuSeconds { get; set; }
     public double? ServerPeakRssMiB { get; set; }
     public string LoadBefore { get; set; } = "";
     public string LoadAfter { get; set; } = "";
@@ -26,12 +29,32 @@ internal sealed class RunResult
     public int Devices { get; set; }
     public string? Note { get; set; }
 
+    /// <summary>sqlite, postgres, or none (ceiling) / external (--url).</summary>
+    public string Storage { get; init; } = "sqlite";
+
+    /// <summary>Startup mode: the server's start to its first /healthz 200.</summary>
+    public TimeSpan? HealthyAfter { get; set; }
+
+    /// <summary>Startup mode: the server's CPU seconds when /healthz first answered (start-up work).</summary>
+    public double? ServerCpuAtHealthy { get; init; }
+
+    /// <summary>Startup mode: the server's CPU seconds in the first <see cref="Timeline"/> seconds of load.</summary>
+    public double? ServerCpuFirstSeconds { get; set; }
+
+    /// <summary>Startup mode: flows completed in each second after the first /healthz 200 (warm-up included).</summary>
+    public Timeline? Timeline { get; init; }
+
+    /// <summary>--count-statements: the statements the database ran in the measured window.</summary>
+    public IReadOnlyList<StatementCount>? Statements { get; set; }
+
     public double FlowsPerSecond => Seconds > 0 ? Flows / Seconds : 0;
 
     public double RequestsPerSecond => FlowsPerSecond * LatencyRecorder.StepCount;
 
     /// <summary>Server CPU per completed flow, microseconds.</summary>
     public double? ServerCpuPerFlowMicros => ServerCpuSeconds is { } cpu && Flows > 0 ? cpu * 1e6 / Flows : null;
+
+    public double? DatabaseCpuPerFlowMicros => DatabaseCpuSeconds is { } cpu && Flows > 0 ? cpu * 1e6 / Flows : null;
 
     public double? ClientCpuPerFlowMicros => ClientCpuSeconds is { } cpu && Flows > 0 ? cpu * 1e6 / Flows : null;
 
@@ -47,12 +70,46 @@ internal sealed class RunResult
     private long errors;
 }
 
+/// <summary>Completed flows per second from an origin, for the first few seconds.</summary>
+internal sealed class Timeline(long origin, int seconds)
+{
+    private readonly long[] flows = new long[seconds];
+    private readonly long[] errors = new long[seconds];
+
+    public int Seconds => flows.Length;
+
+    public void Flow() => Add(flows);
+
+    public void Error() => Add(errors);
+
+    public long FlowsIn(int second) => Interlocked.Read(ref flows[second]);
+
+    public long ErrorsIn(int second) => Interlocked.Read(ref errors[second]);
+
+    private void Add(long[] buckets)
+    {
+        var second = (int)Stopwatch.GetElapsedTime(origin).TotalSeconds;
+        if (second < buckets.Length)
+        {
+            Interlocked.Increment(ref buckets[second]);
+        }
+    }
+}
+
+/// <summary>Work done just before and just after the measured window (e.g. reading the database's statement counters).</summary>
+internal interface IWindowProbe
+{
+    Task BeginAsync(CancellationToken cancellationToken);
+
+    Task EndAsync(RunResult result, CancellationToken cancellationToken);
+}
+
 /// <summary>Drives flows closed-loop (C at once, as fast as they go) or open-loop (a fixed start rate).</summary>
 internal static class FlowDriver
 {
     /// <summary>C workers, each cycling through its own devices, so no device has two flows at once.</summary>
     public static async Task<RunResult> ClosedLoopAsync(RunResult result, VerifyApi api, IReadOnlyList<Device> devices, int concurrency,
-        TimeSpan warmup, TimeSpan duration, int? serverPid, CancellationToken cancellationToken)
+        TimeSpan warmup, TimeSpan duration, int? serverPid, IWindowProbe? probe, CancellationToken cancellationToken)
     {
         concurrency = Math.Min(concurrency, devices.Count);
         result.Concurrency = concurrency;
@@ -74,7 +131,7 @@ internal static class FlowDriver
             }
         }, cancellationToken)).ToArray();
 
-        await MeasureAsync(result, warmup, duration, serverPid, () => Interlocked.Exchange(ref measuring, 1), () => Interlocked.Exchange(ref measuring, 0), cancellationToken);
+        await MeasureAsync(result, warmup, duration, serverPid, probe, () => Interlocked.Exchange(ref measuring, 1), () => Interlocked.Exchange(ref measuring, 0), cancellationToken);
         result.Flows = Interlocked.Read(ref flows);
         Interlocked.Exchange(ref stop, 1);
         await Task.WhenAll(workers);
@@ -87,7 +144,7 @@ internal static class FlowDriver
     /// every device is busy the start is dropped and counted.
     /// </summary>
     public static async Task<RunResult> OpenLoopAsync(RunResult result, VerifyApi api, IReadOnlyList<Device> devices, double rate,
-        TimeSpan warmup, TimeSpan duration, int? serverPid, CancellationToken cancellationToken)
+        TimeSpan warmup, TimeSpan duration, int? serverPid, IWindowProbe? probe, CancellationToken cancellationToken)
     {
         result.TargetRate = rate;
         result.Devices = devices.Count;
@@ -148,7 +205,7 @@ internal static class FlowDriver
             }
         }, cancellationToken);
 
-        await MeasureAsync(result, warmup, duration, serverPid, () => Interlocked.Exchange(ref measuring, 1), () => Interlocked.Exchange(ref measuring, 0), cancellationToken);
+        await MeasureAsync(result, warmup, duration, serverPid, probe, () => Interlocked.Exchange(ref measuring, 1), () => Interlocked.Exchange(ref measuring, 0), cancellationToken);
         result.Flows = Interlocked.Read(ref flows);
         result.Dropped = Interlocked.Read(ref dropped);
         result.Concurrency = (int)Interlocked.Read(ref maxInFlight);
@@ -158,9 +215,15 @@ internal static class FlowDriver
         return result;
     }
 
-    private static async Task MeasureAsync(RunResult result, TimeSpan warmup, TimeSpan duration, int? serverPid, Action begin, Action end, CancellationToken cancellationToken)
+    private static async Task MeasureAsync(RunResult result, TimeSpan warmup, TimeSpan duration, int? serverPid, IWindowProbe? probe, Action begin, Action end,
+        CancellationToken cancellationToken)
     {
         await Task.Delay(warmup, cancellationToken);
+        if (probe is not null)
+        {
+            await probe.BeginAsync(cancellationToken);
+        }
+
         result.LoadBefore = ProcessStats.LoadAverage();
         var serverCpu = serverPid is { } pid ? ProcessStats.CpuSeconds(pid) : null;
         var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -177,6 +240,10 @@ internal static class FlowDriver
         }
 
         result.LoadAfter = ProcessStats.LoadAverage();
+        if (probe is not null)
+        {
+            await probe.EndAsync(result, cancellationToken);
+        }
     }
 
     /// <summary>One flow; failures are counted on <paramref name="errors"/> (always, warm-up included).</summary>
@@ -186,15 +253,18 @@ internal static class FlowDriver
         {
             await api.RunFlowAsync(device, recording?.Latencies, cancellationToken);
             recording?.Latencies.RecordFlow(flowStart);
+            errors.Timeline?.Flow();
             return true;
         }
         catch (FlowException e)
         {
             errors.Fail(e);
+            errors.Timeline?.Error();
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             errors.Fail(new FlowException(Step.Create, e.GetType().Name + ": " + e.Message));
+            errors.Timeline?.Error();
         }
 
         return false;

@@ -28,6 +28,49 @@ internal static class ProcessStats
         }
     }
 
+    /// <summary>
+    /// CPU seconds of a process and its children: its own utime+stime, those of its children that it has
+    /// reaped (cutime+cstime), and those of its live children. For a PostgreSQL postmaster that is the
+    /// whole cluster, since every backend is its child.
+    /// </summary>
+    public static double? TreeCpuSeconds(int pid)
+    {
+        var own = Fields(pid);
+        if (own is null)
+        {
+            return null;
+        }
+
+        double ticks = Ticks(own, 11) + Ticks(own, 12) + Ticks(own, 13) + Ticks(own, 14);
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var child) && child != pid
+                && Fields(child) is { } f && f.Length > 12 && f[1] == pid.ToString(CultureInfo.InvariantCulture))
+            {
+                ticks += Ticks(f, 11) + Ticks(f, 12);
+            }
+        }
+
+        return ticks / TicksPerSecond;
+    }
+
+    /// <summary>The fields of /proc/PID/stat after the command name (index 0 is the state, 1 the parent pid), or null.</summary>
+    private static string[]? Fields(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static long Ticks(string[] fields, int index) =>
+        index < fields.Length && long.TryParse(fields[index], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
     /// <summary>Peak resident set (VmHWM) in MiB, or null.</summary>
     public static double? PeakRssMiB(int pid) => StatusKiB(pid, "VmHWM:") / 1024.0;
 

@@ -4,6 +4,9 @@ using System.Net.Sockets;
 
 namespace OpenVerify.Bench;
 
+/// <summary>Where a started <c>openverify serve</c> keeps its data: a SQLite file in the directory, or a PostgreSQL database.</summary>
+internal sealed record StorageTarget(string Kind, string DataDirectory, string? Connection);
+
 /// <summary>A server child process (the real <c>openverify serve</c> or the ceiling) on a free loopback port.</summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
@@ -17,10 +20,17 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>From starting the process to its first /healthz 200.</summary>
+    public TimeSpan HealthyAfter { get; private set; }
+
     public int Pid => process.Id;
 
-    /// <summary>Starts <c>openverify serve</c> with the bootstrap account from the environment.</summary>
-    public static Task<ServerProcess> StartOpenVerifyAsync(BenchOptions options, string dataDirectory, string accountSid, string authToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts <c>openverify serve</c> with the bootstrap account from the environment. /healthz is polled
+    /// every 100 ms, or every <paramref name="poll"/> (startup mode times the first 200).
+    /// </summary>
+    public static Task<ServerProcess> StartOpenVerifyAsync(BenchOptions options, StorageTarget storage, string accountSid, string authToken, CancellationToken cancellationToken,
+        TimeSpan? poll = null)
     {
         var url = "http://127.0.0.1:" + FreePort();
         var (file, prefix) = OpenVerifyCommand(options);
@@ -30,7 +40,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(a);
         }
 
-        foreach (var a in (string[])["serve", "--urls", url, "--data", dataDirectory])
+        string[] arguments = storage.Connection is { } connection
+            ? ["serve", "--urls", url, "--data", storage.DataDirectory, "--storage", storage.Kind, "--connection", connection]
+            : ["serve", "--urls", url, "--data", storage.DataDirectory];
+        foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);
         }
@@ -44,7 +57,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        return StartAsync(start, url, options.ServerLogs, cancellationToken);
+        return StartAsync(start, url, options.ServerLogs, poll ?? TimeSpan.FromMilliseconds(100), cancellationToken);
     }
 
     /// <summary>Starts this program again as the ceiling server.</summary>
@@ -63,14 +76,15 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(a);
         }
 
-        return StartAsync(start, url, options.ServerLogs, cancellationToken);
+        return StartAsync(start, url, options.ServerLogs, TimeSpan.FromMilliseconds(100), cancellationToken);
     }
 
-    private static async Task<ServerProcess> StartAsync(ProcessStartInfo start, string url, bool showLogs, CancellationToken cancellationToken)
+    private static async Task<ServerProcess> StartAsync(ProcessStartInfo start, string url, bool showLogs, TimeSpan poll, CancellationToken cancellationToken)
     {
         start.UseShellExecute = false;
         start.RedirectStandardOutput = !showLogs;
         start.RedirectStandardError = !showLogs;
+        var started = Stopwatch.GetTimestamp();
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);
         var tail = new Queue<string>();
         if (!showLogs)
@@ -101,8 +115,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         var server = new ServerProcess(process, url);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(120))
+        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(120))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (process.HasExited)
@@ -115,6 +128,7 @@ internal sealed class ServerProcess : IAsyncDisposable
                 using var response = await http.GetAsync(url + "/healthz", cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
+                    server.HealthyAfter = Stopwatch.GetElapsedTime(started);
                     return server;
                 }
             }
@@ -125,7 +139,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
             }
 
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(poll, cancellationToken);
         }
 
         await server.DisposeAsync();
@@ -165,6 +179,18 @@ internal sealed class ServerProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>How started servers run, for the report (the repository-relative dll when it is the default).</summary>
+    public static string Describe(BenchOptions options)
+    {
+        if (options.ServerCommand is { } command)
+        {
+            return command;
+        }
+
+        var (_, prefix) = OpenVerifyCommand(options);
+        return "dotnet " + (RepositoryRoot() is { } root ? Path.GetRelativePath(root, prefix[0]) : prefix[0]);
     }
 
     private static (string File, string[] Prefix) OpenVerifyCommand(BenchOptions options)

@@ -65,7 +65,9 @@ internal sealed class VerifyApi : IDisposable
     public async Task EnrolAsync(Device device, CancellationToken cancellationToken)
     {
         var body = "FriendlyName=bench&FactorType=push&Binding.Alg=ES256&Binding.PublicKey=" + Uri.EscapeDataString(device.PublicKey)
-            + "&Config.SdkVersion=bench&Config.AppId=com.openverify.bench&Config.NotificationPlatform=none";
+            + (device.PushToken is { } pushToken
+                ? "&Config.SdkVersion=" + Device.AndroidSdkVersion + "&Config.AppId=com.openverify.bench&Config.NotificationPlatform=fcm&Config.NotificationToken=" + Uri.EscapeDataString(pushToken)
+                : "&Config.SdkVersion=bench&Config.AppId=com.openverify.bench&Config.NotificationPlatform=none");
         using (var created = await SendAsync(Step.Create, HttpMethod.Post, FactorsUrl(device), backend, body, HttpStatusCode.Created, cancellationToken))
         {
             device.FactorSid = created.RootElement.GetProperty("sid").GetString()!;
@@ -74,7 +76,7 @@ internal sealed class VerifyApi : IDisposable
         }
 
         using var verified = await SendAsync(Step.Create, HttpMethod.Post, FactorsUrl(device) + "/" + device.FactorSid, device.Authorization(clock),
-            "AuthPayload=" + Uri.EscapeDataString(device.SignFactorSid()), HttpStatusCode.OK, cancellationToken);
+            "AuthPayload=" + Uri.EscapeDataString(device.SignFactorSid()), HttpStatusCode.OK, cancellationToken, UserAgent(device));
         if (verified.RootElement.GetProperty("status").GetString() != FactorStatuses.Verified)
         {
             throw new FlowException(Step.Create, "factor not verified after AuthPayload");
@@ -98,7 +100,7 @@ internal sealed class VerifyApi : IDisposable
     private async Task RunStepsAsync(Device device, LatencyRecorder? recorder, Action<Step> at, CancellationToken cancellationToken)
     {
         var challenges = ChallengesUrl(device);
-        var deviceAuth = device.Authorization(clock);
+        var userAgent = UserAgent(device);
 
         // 1. The backend asks for approval.
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -112,7 +114,7 @@ internal sealed class VerifyApi : IDisposable
         at(Step.ListPending);
 
         // 2. The device lists its pending challenges (what the SDK does after a push, or when polling).
-        using (var listed = await SendAsync(Step.ListPending, HttpMethod.Get, challenges + "?FactorSid=" + device.FactorSid + "&Status=pending", deviceAuth, null, HttpStatusCode.OK, cancellationToken))
+        using (var listed = await SendAsync(Step.ListPending, HttpMethod.Get, challenges + "?FactorSid=" + device.FactorSid + "&Status=pending", device.Authorization(clock), null, HttpStatusCode.OK, cancellationToken, userAgent))
         {
             var found = false;
             foreach (var c in listed.RootElement.GetProperty("challenges").EnumerateArray())
@@ -133,7 +135,12 @@ internal sealed class VerifyApi : IDisposable
         string authPayload;
         using (var request = new HttpRequestMessage(HttpMethod.Get, challenges + "/" + sid))
         {
-            request.Headers.Authorization = deviceAuth;
+            request.Headers.Authorization = device.Authorization(clock);
+            if (userAgent is not null)
+            {
+                request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+            }
+
             using var response = await http.SendAsync(request, cancellationToken);
             using var fetched = await ReadAsync(Step.Fetch, response, HttpStatusCode.OK, cancellationToken);
             var fields = response.Headers.TryGetValues(VerifyHeaders.SignatureFields, out var values) ? values.First() : null;
@@ -148,7 +155,7 @@ internal sealed class VerifyApi : IDisposable
         start = recorder?.Record(Step.Fetch, start) ?? start;
         at(Step.Approve);
 
-        using (var approved = await SendAsync(Step.Approve, HttpMethod.Post, challenges + "/" + sid, deviceAuth, "AuthPayload=" + authPayload, HttpStatusCode.OK, cancellationToken))
+        using (var approved = await SendAsync(Step.Approve, HttpMethod.Post, challenges + "/" + sid, device.Authorization(clock), "AuthPayload=" + authPayload, HttpStatusCode.OK, cancellationToken, userAgent))
         {
             RequireStatus(Step.Approve, approved, ChallengeStatuses.Approved);
         }
@@ -187,10 +194,18 @@ internal sealed class VerifyApi : IDisposable
 
     private string ChallengesUrl(Device device) => BaseUrl + "/v2/Services/" + ServiceSid + "/Entities/" + device.Identity + "/Challenges";
 
-    private async Task<JsonDocument> SendAsync(Step step, HttpMethod method, string url, AuthenticationHeaderValue auth, string? body, HttpStatusCode expected, CancellationToken cancellationToken)
+    /// <summary>The SDK's User-Agent for Android devices' requests; bench devices send none.</summary>
+    private static string? UserAgent(Device device) => device.Flavour == DeviceFlavour.Android ? Device.AndroidUserAgent : null;
+
+    private async Task<JsonDocument> SendAsync(Step step, HttpMethod method, string url, AuthenticationHeaderValue auth, string? body, HttpStatusCode expected,
+        CancellationToken cancellationToken, string? userAgent = null)
     {
         using var request = new HttpRequestMessage(method, url);
         request.Headers.Authorization = auth;
+        if (userAgent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        }
         if (body is not null)
         {
             request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
