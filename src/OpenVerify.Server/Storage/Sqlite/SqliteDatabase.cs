@@ -26,6 +26,10 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
     // costs a schema parse, so keep about as many as requests run at once.
     private const int MaxIdleReaders = 64;
 
+    // Note: each connection has its own page cache, so with dozens of readers most page reads were
+    // pread() calls into the OS cache; memory-mapped reads share the OS pages instead (issue #11).
+    private const string ReadPragmas = "PRAGMA mmap_size=268435456;";
+
     private readonly string connectionString;
     private readonly Channel<WriteUnit> queue = Channel.CreateUnbounded<WriteUnit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentBag<PreparedConnection> idleReaders = [];
@@ -68,6 +72,7 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
 
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        await PragmaAsync(connection, ReadPragmas);
         return new PreparedConnection(connection, GiveBack);
     }
 
@@ -160,7 +165,7 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
                 {
                     if (!alone)
                     {
-                        transaction.Save("unit");
+                        Savepoint(transaction, "SAVEPOINT unit");
                     }
 
                     await unit.RunAsync(scope);
@@ -168,10 +173,10 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
                     {
                         if (scope.Discarded)
                         {
-                            transaction.Rollback("unit");
+                            Savepoint(transaction, "ROLLBACK TO unit");
                         }
 
-                        transaction.Release("unit");
+                        Savepoint(transaction, "RELEASE unit");
                     }
                     else if (scope.Discarded)
                     {
@@ -193,8 +198,8 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
 
                     try
                     {
-                        transaction.Rollback("unit");
-                        transaction.Release("unit");
+                        Savepoint(transaction, "ROLLBACK TO unit");
+                        Savepoint(transaction, "RELEASE unit");
                     }
                     catch (Exception rollbackFailure)
                     {
@@ -236,6 +241,15 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
         }
     }
 
+    // The writer's prepared statements, rather than SqliteTransaction.Save/Release, which parse anew each time.
+    private void Savepoint(SqliteTransaction transaction, string sql)
+    {
+        var command = writeConnection!.Statement(sql);
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        command.ExecuteNonQuery();
+    }
+
     private void ResetWriter()
     {
         writeConnection?.Destroy();
@@ -273,10 +287,15 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=NORMAL;";
-        await pragma.ExecuteNonQueryAsync();
+        await PragmaAsync(connection, ReadPragmas + "PRAGMA synchronous=NORMAL;");
         return new PreparedConnection(connection, null);
+    }
+
+    private static async Task PragmaAsync(SqliteConnection connection, string pragmas)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = pragmas;
+        await pragma.ExecuteNonQueryAsync();
     }
 
     private void DropIdleReaders()
