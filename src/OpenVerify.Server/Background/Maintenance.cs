@@ -24,33 +24,32 @@ public sealed class Maintenance(IChallengeStore challenges, IFactorStore factors
     {
         var now = clock.GetUtcNow();
         var root = options.Value.PublicUrl ?? "";
-        var expired = 0;
-        var removed = 0;
-        int batch;
-        do
-        {
-            // Note: the factor's friendly name is not at hand in a bulk expiry; webhook delivery fills it in.
-            batch = (await challenges.ExpireAsync(now.ToUnixTimeSeconds(), SweepBatch,
-                c => [VerifyEvent.ForChallenge(VerifyEvent.Types.ChallengeExpired, c, "", ChallengeResource.From(c, now.ToUnixTimeSeconds(), root), now)],
-                cancellationToken)).Count;
-            expired += batch;
-        }
-        while (batch == SweepBatch);
-
-        do
-        {
-            batch = (await factors.DeleteUnverifiedAsync((now - options.Value.UnverifiedFactorLifetime).ToUnixTimeSeconds(), SweepBatch,
-                f => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorExpired, f, now)], cancellationToken)).Count;
-            removed += batch;
-        }
-        while (batch == SweepBatch);
-
+        // Note: the factor's friendly name is not at hand in a bulk expiry; webhook delivery fills it in.
+        var expired = await SweepAsync(() => challenges.ExpireAsync(now.ToUnixTimeSeconds(), SweepBatch,
+            c => [VerifyEvent.ForChallenge(VerifyEvent.Types.ChallengeExpired, c, "", ChallengeResource.From(c, now.ToUnixTimeSeconds(), root), now)],
+            cancellationToken));
+        var removed = await SweepAsync(() => factors.DeleteUnverifiedAsync((now - options.Value.UnverifiedFactorLifetime).ToUnixTimeSeconds(), SweepBatch,
+            f => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorExpired, f, now)], cancellationToken));
         var purged = await outbox.PurgeAsync(now - options.Value.OutboxRetention, cancellationToken);
         if (expired > 0 || removed > 0 || purged > 0)
         {
             logger.LogInformation("Maintenance: {Expired} challenges expired, {Removed} unverified factors removed, {Purged} delivered outbox messages purged",
                 expired, removed, purged);
         }
+    }
+
+    /// <summary>Runs <paramref name="batch"/> until a batch comes back short; returns how many rows it changed.</summary>
+    private static async Task<int> SweepAsync<T>(Func<Task<IReadOnlyList<T>>> batch)
+    {
+        var total = 0;
+        int count;
+        do
+        {
+            count = (await batch()).Count;
+            total += count;
+        }
+        while (count == SweepBatch);
+        return total;
     }
 
     /// <inheritdoc />

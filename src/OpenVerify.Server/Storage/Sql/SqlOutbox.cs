@@ -10,14 +10,14 @@ internal sealed class SqlOutbox(IDatabase db, OutboxSignal signal) : IOutbox
 
     // Note: an event nobody subscribed to would be claimed, read and settled for nothing, on the
     // hot path of every approval (issue #11). A webhook created later sees later events only.
-    private static readonly string InsertEvent =
+    private const string InsertEvent =
         Insert + " SELECT @Kind, @Subject, @PartitionKey, @Payload, 'pending', 0, @createdAt, @dueAt, @expiresAt, NULL, NULL" +
         " WHERE EXISTS (SELECT 1 FROM webhooks WHERE service_sid = @Subject AND status = 'enabled')";
 
-    private static readonly string InsertPending =
+    private const string InsertPending =
         Insert + " VALUES (@Kind, @Subject, @PartitionKey, @Payload, 'pending', 0, @createdAt, @dueAt, @expiresAt, NULL, NULL)";
 
-    private static readonly string InsertNotSent =
+    private const string InsertNotSent =
         Insert + " VALUES (@Kind, @Subject, @PartitionKey, @Payload, 'skipped', 0, @createdAt, @dueAt, @expiresAt, @NotSent, @createdAt) RETURNING id";
 
     public async Task AddAsync(WriteScope scope, IEnumerable<OutboxMessage> messages)

@@ -152,8 +152,6 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
             return;
         }
 
-        // A unit alone needs no savepoint: the transaction is its own.
-        var alone = batch.Count == 1;
         var done = new List<(WriteUnit Unit, WriteScope Scope)>(batch.Count);
         Exception? broken = null;
         using (transaction)
@@ -163,39 +161,19 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
                 var scope = new WriteScope(writeConnection, transaction, unit.CancellationToken);
                 try
                 {
-                    if (!alone)
-                    {
-                        Savepoint(transaction, "SAVEPOINT unit");
-                    }
-
+                    Savepoint(transaction, "SAVEPOINT unit");
                     await unit.RunAsync(scope);
-                    if (!alone)
+                    if (scope.Discarded)
                     {
-                        if (scope.Discarded)
-                        {
-                            Savepoint(transaction, "ROLLBACK TO unit");
-                        }
-
-                        Savepoint(transaction, "RELEASE unit");
-                    }
-                    else if (scope.Discarded)
-                    {
-                        // Nothing to commit: the one unit of the batch undid itself.
-                        transaction.Rollback();
-                        unit.Complete(scope);
-                        return;
+                        Savepoint(transaction, "ROLLBACK TO unit");
                     }
 
+                    Savepoint(transaction, "RELEASE unit");
                     done.Add((unit, scope));
                 }
                 catch (Exception exception)
                 {
                     unit.Fail(exception);
-                    if (alone)
-                    {
-                        return;
-                    }
-
                     try
                     {
                         Savepoint(transaction, "ROLLBACK TO unit");
