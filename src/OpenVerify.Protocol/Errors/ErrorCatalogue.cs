@@ -27,6 +27,12 @@ public static class ErrorCatalogue
     /// <summary>20429: too many requests (429).</summary>
     public static VerifyError TooManyRequests() => new(20429, 429, "Too many requests");
 
+    /// <summary>
+    /// 20429 with a reason and a wait: Twilio's rate-limit body, answered with <c>Retry-After</c> and
+    /// <c>Twilio-Reached-Rate-Limit</c> (rest-api.md, the CreateVerification 429 example).
+    /// </summary>
+    public static VerifyError TooManyRequests(string detail, TimeSpan retryAfter) => new(20429, 429, detail) { RetryAfter = retryAfter };
+
     /// <summary>20503: the server cannot serve the request right now, e.g. its database is unreachable; try again (503).</summary>
     public static VerifyError ServiceUnavailable(string detail) => new(20503, 503, detail);
 

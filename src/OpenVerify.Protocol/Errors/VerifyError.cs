@@ -19,6 +19,12 @@ public sealed class VerifyError : Exception
     /// <summary>The HTTP status code.</summary>
     public int Status { get; }
 
+    /// <summary>
+    /// For a 429: how long the caller should wait before trying again. The error writer sends it as
+    /// <c>Retry-After</c> (whole seconds, rounded up) together with <c>Twilio-Reached-Rate-Limit</c>.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Twilio's documentation page for the code.</summary>
     public string MoreInfo => "https://www.twilio.com/docs/errors/" + Code;
 }

@@ -63,6 +63,12 @@ public sealed class ErrorWriter(RequestDelegate next, ILogger<ErrorWriter> logge
         }
     }
 
+    /// <summary>Sent with every 429 that says how long to wait, as Twilio does.</summary>
+    public const string ReachedRateLimitHeader = "Twilio-Reached-Rate-Limit";
+
+    /// <summary><c>Retry-After</c> is whole seconds; round up so a client that obeys it is not refused again, and never 0.</summary>
+    public static long RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
+
     /// <summary>Writes one error response.</summary>
     public static async Task WriteAsync(HttpContext context, VerifyError error)
     {
@@ -74,6 +80,12 @@ public sealed class ErrorWriter(RequestDelegate next, ILogger<ErrorWriter> logge
             var clock = context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
             response.Headers[HeaderNames.Date] = clock.GetUtcNow().ToString("R");
             response.Headers[HeaderNames.WWWAuthenticate] = "Basic realm=\"Twilio API\"";
+        }
+
+        if (error.RetryAfter is { } wait)
+        {
+            response.Headers[HeaderNames.RetryAfter] = RetryAfterSeconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Headers[ReachedRateLimitHeader] = "true";
         }
 
         await JsonSerializer.SerializeAsync(response.Body, new ErrorBody(error.Code, error.Message, error.MoreInfo, error.Status), VerifyJson.Options, context.RequestAborted);
