@@ -45,6 +45,19 @@ public static class ErrorCatalogue
     /// <summary>60311: factor verification failed (403).</summary>
     public static VerifyError FactorVerificationFailed() => new(60311, 403, "Factor verification failed: the AuthPayload signature is invalid");
 
+    /// <summary>60311 for a TOTP code: wrong, outside the skew window, or already used (403).</summary>
+    public static VerifyError FactorCodeRejected() => new(60311, 403, "Factor verification failed: the code is not valid");
+
+    /// <summary>
+    /// 60310: too many wrong TOTP codes for the factor; it takes none until <paramref name="retryAfter"/>
+    /// has passed (429, with <c>Retry-After</c>).
+    /// </summary>
+    public static VerifyError FactorLocked(TimeSpan retryAfter) =>
+        new(60310, 429, "Too many verification attempts for this factor; try again later") { RetryAfter = retryAfter };
+
+    /// <summary>60315: too many factors of one type on one entity (400).</summary>
+    public static VerifyError TooManyFactors(int max, string factorType) => new(60315, 400, $"Reached the maximum of {max} {factorType} factors for this entity");
+
     /// <summary>60315: too many push factors on one entity (400).</summary>
     public static VerifyError TooManyFactors(int max) => new(60315, 400, $"Reached the maximum of {max} push factors for this entity");
 

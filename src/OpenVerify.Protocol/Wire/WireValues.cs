@@ -25,6 +25,15 @@ public static class FactorStatuses
     public const string Verified = "verified";
 }
 
+/// <summary>Factor types on the wire (<c>factor_type</c>).</summary>
+public static class FactorTypes
+{
+    /// <summary>A device key that signs approvals.</summary>
+    public const string Push = "push";
+    /// <summary>A shared secret that generates RFC 6238 codes.</summary>
+    public const string Totp = "totp";
+}
+
 /// <summary>Notification platforms a push factor may name.</summary>
 public static class NotificationPlatforms
 {

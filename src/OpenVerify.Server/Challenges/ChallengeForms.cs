@@ -19,11 +19,15 @@ public static class ChallengeForms
     /// <summary>Longest HiddenDetails / Metadata JSON.</summary>
     public const int MaxJson = 1024;
 
-    /// <summary>Reads details.message, details.fields and HiddenDetails into the challenge.</summary>
-    public static void ReadDetails(VerifyForm form, Challenge challenge)
+    /// <summary>Reads details.message, details.fields and HiddenDetails into the challenge (the message is required for push only).</summary>
+    public static void ReadDetails(VerifyForm form, Challenge challenge, bool messageRequired = true)
     {
         var message = form.Get("Details.Message");
-        if (string.IsNullOrEmpty(message))
+        if (!messageRequired)
+        {
+            message ??= "";
+        }
+        else if (string.IsNullOrEmpty(message))
         {
             throw ErrorCatalogue.InvalidChallengeDetails("Details.Message is required for push factors");
         }

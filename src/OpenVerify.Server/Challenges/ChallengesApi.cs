@@ -11,6 +11,7 @@ using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Auth;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Factors;
+using OpenVerify.Server.Factors.Totp;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Services;
@@ -33,7 +34,7 @@ public static class ChallengesApi
     /// <summary>POST …/Challenges: a backend asks the user's device to approve something.</summary>
     public static async Task<Created<ChallengeResource>> CreateChallenge(
         Caller caller, string serviceSid, string identity, VerifyForm form, IServiceStore services, IFactorStore factors,
-        IChallengeStore challenges, IOptions<OpenVerifyOptions> options, TimeProvider clock, HttpContext http)
+        IChallengeStore challenges, IOptions<OpenVerifyOptions> options, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, HttpContext http)
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
@@ -62,6 +63,11 @@ public static class ChallengesApi
             DateUpdated = now.ToUnixTimeSeconds(),
             ExpirationDate = ExpirationOf(form, now, options.Value).ToUnixTimeSeconds(),
         };
+        if (factor.FactorType == FactorTypes.Totp)
+        {
+            return await TotpChallenges.CreateAsync(challenge, factor, form, totp, totpStore, challenges, now, http);
+        }
+
         ChallengeForms.ReadDetails(form, challenge);
         var lifetime = DateTimeOffset.FromUnixTimeSeconds(challenge.ExpirationDate) - now;
         if (!await challenges.TryAddAsync(challenge, PushJob.For(challenge, factor, service.Settings, lifetime, now), http.RequestAborted))
@@ -121,7 +127,7 @@ public static class ChallengesApi
     /// <summary>POST …/Challenges/{sid}: the device approves or denies with a signed AuthPayload.</summary>
     public static async Task<IResult> UpdateChallenge(
         Caller caller, string serviceSid, string identity, string sid, VerifyForm form, IServiceStore services, IFactorStore factors,
-        IChallengeStore challenges, IAccountStore accounts, TimeProvider clock, HttpContext http)
+        IChallengeStore challenges, IAccountStore accounts, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, HttpContext http)
     {
         var challenge = await FindAsync(caller, serviceSid, identity, sid, services, challenges, http);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -134,6 +140,11 @@ public static class ChallengesApi
         if (factor is null)
         {
             throw ErrorCatalogue.ChallengeVerificationFailed("the challenge's factor no longer exists");
+        }
+
+        if (factor.FactorType == FactorTypes.Totp)
+        {
+            return await TotpChallenges.AnswerAsync(challenge, factor, authPayload, metadata, totp, totpStore, challenges, accounts, clock, http);
         }
 
         var root = VerifyUrls.Base(http);

@@ -26,6 +26,8 @@ public sealed record VerifyEvent(
         public const string FactorDeleted = "factor.deleted";
         /// <summary>An unverified factor aged out (OpenVerify only).</summary>
         public const string FactorExpired = "factor.expired";
+        /// <summary>A totp factor took too many wrong codes and refuses codes for a while (OpenVerify only).</summary>
+        public const string FactorLocked = "factor.locked";
         /// <summary>A challenge was approved.</summary>
         public const string ChallengeApproved = "challenge.approved";
         /// <summary>A challenge was denied.</summary>

@@ -1,6 +1,6 @@
 namespace OpenVerify.Server.Factors;
 
-/// <summary>A push factor: a device's P-256 public key bound to an entity.</summary>
+/// <summary>A factor: a push device's P-256 public key, or a TOTP shared secret, bound to an entity.</summary>
 public sealed class Factor
 {
     /// <summary>Row id (creation order).</summary>
@@ -17,7 +17,7 @@ public sealed class Factor
     public string Identity { get; set; } = "";
     /// <summary>Device name.</summary>
     public string FriendlyName { get; set; } = "";
-    /// <summary>Always <c>push</c> here.</summary>
+    /// <summary>push | totp.</summary>
     public string FactorType { get; set; } = "push";
     /// <summary>unverified | verified.</summary>
     public string Status { get; set; } = "unverified";
@@ -41,6 +41,23 @@ public sealed class Factor
     public long DateCreated { get; set; }
     /// <summary>Unix seconds.</summary>
     public long DateUpdated { get; set; }
+
+    /// <summary>TOTP: the base32 shared secret, sealed by <see cref="Secrets.SecretBox"/> for this SID; null for push.</summary>
+    public string? TotpSecret { get; set; }
+    /// <summary>TOTP: sha1 | sha256 | sha512.</summary>
+    public string? TotpAlg { get; set; }
+    /// <summary>TOTP: seconds per step.</summary>
+    public int? TotpTimeStep { get; set; }
+    /// <summary>TOTP: digits per code.</summary>
+    public int? TotpCodeLength { get; set; }
+    /// <summary>TOTP: steps accepted either side of the current one.</summary>
+    public int? TotpSkew { get; set; }
+    /// <summary>TOTP: the time step of the last accepted code; no step up to it is accepted again (replay).</summary>
+    public long? TotpLastStep { get; set; }
+    /// <summary>TOTP: wrong codes since the last accepted one or the last lock.</summary>
+    public int TotpFailures { get; set; }
+    /// <summary>TOTP: Unix seconds until which every code is refused (too many wrong ones), or null.</summary>
+    public long? TotpLockedUntil { get; set; }
 
     /// <summary>A copy that can be changed without touching this one.</summary>
     public Factor Copy() => (Factor)MemberwiseClone();

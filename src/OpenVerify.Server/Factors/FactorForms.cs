@@ -17,11 +17,19 @@ public static class FactorForms
     {
         factor.FriendlyName = form.Text("FriendlyName", MaxFriendlyName, 1) ?? throw ErrorCatalogue.MissingParameter("FriendlyName");
         var type = form.Get("FactorType") ?? throw ErrorCatalogue.MissingParameter("FactorType");
-        if (type != "push")
+        if (type == FactorTypes.Totp)
         {
-            throw type is "totp" or "passkeys"
-                ? ErrorCatalogue.InvalidParameter("FactorType", $"{type} factors are not supported by this server; use push")
-                : ErrorCatalogue.InvalidParameter("FactorType", "must be push");
+            // The TOTP parameters are read by Totp.TotpForms, with the service's defaults.
+            factor.FactorType = type;
+            factor.Metadata = ReadMetadata(form);
+            return;
+        }
+
+        if (type != FactorTypes.Push)
+        {
+            throw type is "passkeys"
+                ? ErrorCatalogue.InvalidParameter("FactorType", $"{type} factors are not supported by this server; use push or totp")
+                : ErrorCatalogue.InvalidParameter("FactorType", "must be push or totp");
         }
 
         if (form.OneOf("Binding.Alg", "ES256") is null && form.Has("Binding.Alg"))
@@ -41,9 +49,10 @@ public static class FactorForms
         // Note: iOS sends an empty Config.AppId when the bundle has no identifier, so present-but-empty is accepted.
         factor.AppId = form.Text("Config.AppId", 100) ?? throw ErrorCatalogue.MissingParameter("Config.AppId");
         (factor.NotificationPlatform, factor.NotificationToken) = ReadPush(form, NotificationPlatforms.None, null);
-        var metadata = form.StringMap("Metadata", 1024);
-        factor.Metadata = metadata is null ? null : JsonSerializer.Serialize(metadata);
+        factor.Metadata = ReadMetadata(form);
     }
+
+    private static string? ReadMetadata(VerifyForm form) => form.StringMap("Metadata", 1024) is { } metadata ? JsonSerializer.Serialize(metadata) : null;
 
     /// <summary>
     /// The change an UpdateFactor form asks of <paramref name="current"/>: only what was sent

@@ -11,6 +11,7 @@ using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Auth;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Entities;
+using OpenVerify.Server.Factors.Totp;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Services;
@@ -34,7 +35,7 @@ public static class FactorsApi
     /// <summary>POST …/Factors: by a backend, or by a device with an enrolment access token.</summary>
     public static async Task<Created<NewFactorResource>> CreateNewFactor(
         Caller caller, string serviceSid, string identity, VerifyForm form, IServiceStore services, IFactorStore factors,
-        IOptions<OpenVerifyOptions> options, TimeProvider clock, HttpContext http)
+        IOptions<OpenVerifyOptions> options, TotpCheck totp, IOptions<TotpOptions> totpOptions, TimeProvider clock, HttpContext http)
     {
         string? accessTokenSid = null;
         switch (caller)
@@ -67,12 +68,15 @@ public static class FactorsApi
             DateUpdated = now,
         };
         FactorForms.ReadNew(form, factor);
-        var result = await factors.AddAsync(factor, options.Value.MaxPushFactorsPerEntity, accessTokenSid, now,
+        var isTotp = factor.FactorType == FactorTypes.Totp;
+        var totpBinding = isTotp ? TotpFactors.Prepare(form, factor, service, totp, accessTokenSid is not null) : null;
+        var max = isTotp ? totpOptions.Value.MaxFactorsPerEntity : options.Value.MaxPushFactorsPerEntity;
+        var result = await factors.AddAsync(factor, max, accessTokenSid, now,
             added => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorCreated, added, instant)], http.RequestAborted);
         return result switch
         {
-            FactorAddResult.Added => TypedResults.Created(FactorResource.UrlOf(factor, VerifyUrls.Base(http)), NewFactorResource.From(factor, VerifyUrls.Base(http))),
-            FactorAddResult.TooManyFactors => throw ErrorCatalogue.TooManyFactors(options.Value.MaxPushFactorsPerEntity),
+            FactorAddResult.Added => TypedResults.Created(FactorResource.UrlOf(factor, VerifyUrls.Base(http)), NewFactorResource.From(factor, VerifyUrls.Base(http), totpBinding)),
+            FactorAddResult.TooManyFactors => throw ErrorCatalogue.TooManyFactors(max, factor.FactorType),
             _ => throw ErrorCatalogue.Unauthorized("Invalid access token"),
         };
     }
@@ -102,9 +106,14 @@ public static class FactorsApi
     /// </summary>
     public static async Task<IResult> UpdateFactor(
         Caller caller, string serviceSid, string identity, string sid, VerifyForm form, IServiceStore services, IFactorStore factors,
-        IAccountStore accounts, TimeProvider clock, HttpContext http)
+        IAccountStore accounts, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, HttpContext http)
     {
         var factor = await FindAsync(caller, serviceSid, identity, sid, services, factors, http);
+        if (factor.FactorType == FactorTypes.Totp)
+        {
+            return await TotpFactors.UpdateAsync(factor, form, totp, totpStore, accounts, clock, http);
+        }
+
         var instant = clock.GetUtcNow();
         var now = instant.ToUnixTimeSeconds();
         var authPayload = form.Get("AuthPayload");

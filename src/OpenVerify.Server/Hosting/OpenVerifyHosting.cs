@@ -15,6 +15,7 @@ using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Delivery.Push;
 using OpenVerify.Server.Entities;
 using OpenVerify.Server.Factors;
+using OpenVerify.Server.Factors.Totp;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Notifications;
 using OpenVerify.Server.Secrets;
@@ -48,6 +49,7 @@ public static class OpenVerifyHosting
         services.AddSingleton<INotificationStore, SqlNotificationStore>();
         services.AddSingleton<IWebhookStore, SqlWebhookStore>();
         services.AddSingleton<IAccessTokenStore, SqlAccessTokenStore>();
+        services.AddTotpFactors(configuration);
         services.AddOptions<SecretOptions>().Bind(configuration.GetSection(SecretOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SecretBox>();
         services.AddSingleton<OutboxSignal>();

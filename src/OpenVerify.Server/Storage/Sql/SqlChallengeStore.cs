@@ -12,30 +12,44 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
     public Task<bool> TryAddAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken) =>
         db.WriteAsync(async w =>
         {
-            // The factor's existence is checked in the same statement: a factor deleted since the
-            // caller read it (on this instance or another) gets no challenge and no push.
-            var id = await w.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                """
-                INSERT INTO challenges (sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date)
-                SELECT @Sid, @AccountSid, @ServiceSid, @EntitySid, @Identity, @FactorSid, @FactorType, @Status, @RespondedReason, @Message, @Fields, @IncludeDateValue, @HiddenDetails, @Metadata, @DateCreated, @DateUpdated, @DateResponded, @ExpirationDate
-                WHERE EXISTS (SELECT 1 FROM factors WHERE sid = @FactorSid AND status = 'verified')
-                RETURNING id
-                """,
-                new
-                {
-                    challenge.Sid, challenge.AccountSid, challenge.ServiceSid, challenge.EntitySid, challenge.Identity, challenge.FactorSid, challenge.FactorType,
-                    challenge.Status, challenge.RespondedReason, challenge.Message, challenge.Fields, IncludeDateValue = challenge.IncludeDate ? 1 : 0,
-                    challenge.HiddenDetails, challenge.Metadata, challenge.DateCreated, challenge.DateUpdated, challenge.DateResponded, challenge.ExpirationDate,
-                }, w.Transaction, cancellationToken: w.CancellationToken));
-            if (id is null)
+            if (!await InsertAsync(w, challenge))
             {
                 return false;
             }
 
-            challenge.Id = id.Value;
             await outbox.AddAsync(w, consequences);
             return true;
         }, cancellationToken);
+
+    /// <summary>
+    /// Inserts the challenge in the unit <paramref name="w"/> if its factor still exists and is
+    /// verified, filling in its id; false (nothing written) otherwise. Shared with <see cref="SqlTotpStore"/>.
+    /// </summary>
+    internal static async Task<bool> InsertAsync(WriteScope w, Challenge challenge)
+    {
+        // The factor's existence is checked in the same statement: a factor deleted since the
+        // caller read it (on this instance or another) gets no challenge and no push.
+        var id = await w.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            INSERT INTO challenges (sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date)
+            SELECT @Sid, @AccountSid, @ServiceSid, @EntitySid, @Identity, @FactorSid, @FactorType, @Status, @RespondedReason, @Message, @Fields, @IncludeDateValue, @HiddenDetails, @Metadata, @DateCreated, @DateUpdated, @DateResponded, @ExpirationDate
+            WHERE EXISTS (SELECT 1 FROM factors WHERE sid = @FactorSid AND status = 'verified')
+            RETURNING id
+            """,
+            new
+            {
+                challenge.Sid, challenge.AccountSid, challenge.ServiceSid, challenge.EntitySid, challenge.Identity, challenge.FactorSid, challenge.FactorType,
+                challenge.Status, challenge.RespondedReason, challenge.Message, challenge.Fields, IncludeDateValue = challenge.IncludeDate ? 1 : 0,
+                challenge.HiddenDetails, challenge.Metadata, challenge.DateCreated, challenge.DateUpdated, challenge.DateResponded, challenge.ExpirationDate,
+            }, w.Transaction, cancellationToken: w.CancellationToken));
+        if (id is null)
+        {
+            return false;
+        }
+
+        challenge.Id = id.Value;
+        return true;
+    }
 
     public async Task<Challenge?> FindAsync(string serviceSid, string identity, string sid, CancellationToken cancellationToken)
     {

@@ -7,7 +7,10 @@ namespace OpenVerify.Server.Storage.Sql;
 
 internal sealed class SqlFactorStore(IDatabase db, IOutbox outbox, FactorRows recent) : IFactorStore
 {
-    private const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, friendly_name, factor_type, status, credential_sid, public_key, binding_alg, sdk_version, app_id, notification_platform, notification_token, metadata, date_created, date_updated";
+    internal const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, friendly_name, factor_type, status, credential_sid, public_key, binding_alg, sdk_version, app_id, notification_platform, notification_token, metadata, date_created, date_updated, " + TotpColumns;
+
+    // Issue #15: the TOTP secret (sealed), config and bookkeeping; null on push factors.
+    internal const string TotpColumns = "totp_secret, totp_alg, totp_time_step, totp_code_length, totp_skew, totp_last_step, totp_failures, totp_locked_until";
     private const string Key = "sid = @sid AND service_sid = @serviceSid AND identity = @identity";
 
     public Task<FactorAddResult> AddAsync(Factor factor, int maxFactorsPerEntity, string? accessTokenSid, long now, Func<Factor, IEnumerable<OutboxMessage>> consequences, CancellationToken cancellationToken) =>
@@ -46,8 +49,10 @@ internal sealed class SqlFactorStore(IDatabase db, IOutbox outbox, FactorRows re
 
             factor.Id = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 """
-                INSERT INTO factors (sid, account_sid, service_sid, entity_sid, identity, friendly_name, factor_type, status, credential_sid, public_key, binding_alg, sdk_version, app_id, notification_platform, notification_token, metadata, date_created, date_updated)
-                VALUES (@Sid, @AccountSid, @ServiceSid, @EntitySid, @Identity, @FriendlyName, @FactorType, @Status, @CredentialSid, @PublicKey, @BindingAlg, @SdkVersion, @AppId, @NotificationPlatform, @NotificationToken, @Metadata, @DateCreated, @DateUpdated)
+                INSERT INTO factors (sid, account_sid, service_sid, entity_sid, identity, friendly_name, factor_type, status, credential_sid, public_key, binding_alg, sdk_version, app_id, notification_platform, notification_token, metadata, date_created, date_updated,
+                    totp_secret, totp_alg, totp_time_step, totp_code_length, totp_skew)
+                VALUES (@Sid, @AccountSid, @ServiceSid, @EntitySid, @Identity, @FriendlyName, @FactorType, @Status, @CredentialSid, @PublicKey, @BindingAlg, @SdkVersion, @AppId, @NotificationPlatform, @NotificationToken, @Metadata, @DateCreated, @DateUpdated,
+                    @TotpSecret, @TotpAlg, @TotpTimeStep, @TotpCodeLength, @TotpSkew)
                 RETURNING id
                 """, factor, w.Transaction, cancellationToken: w.CancellationToken));
             await outbox.AddAsync(w, consequences(factor));

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Http;
+using OpenVerify.Protocol.Errors;
+using OpenVerify.Protocol.Wire;
+using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Delivery;
+using OpenVerify.Server.Http;
+using OpenVerify.Server.Services;
+
+namespace OpenVerify.Server.Factors.Totp;
+
+/// <summary>The totp side of CreateNewFactor and UpdateFactor (<see cref="FactorsApi"/> hands totp factors here).</summary>
+public static class TotpFactors
+{
+    /// <summary>
+    /// Fills in a new totp factor from the form (config with the service's defaults, the secret sealed
+    /// for its SID) and returns the binding the create response shows once. Only a backend creates them:
+    /// an enrolment access token is for a push device.
+    /// </summary>
+    public static NewFactorResource.TotpBinding Prepare(VerifyForm form, Factor factor, Service service, TotpCheck totp, bool byAccessToken)
+    {
+        if (byAccessToken)
+        {
+            throw ErrorCatalogue.Forbidden("An enrolment access token creates push factors; the backend creates totp factors");
+        }
+
+        var (config, secret) = TotpForms.ReadNew(form, service.Settings);
+        factor.TotpAlg = config.Alg;
+        factor.TotpSkew = config.Skew;
+        factor.TotpCodeLength = config.CodeLength;
+        factor.TotpTimeStep = config.TimeStep;
+        factor.TotpSecret = totp.Seal(secret, factor.Sid);
+        factor.BindingAlg = "";
+        factor.NotificationPlatform = NotificationPlatforms.None;
+        var uri = new TotpKeyUri(TotpForms.IssuerOf(service), factor.FriendlyName, secret, config);
+        return new NewFactorResource.TotpBinding(secret, uri.ToString());
+    }
+
+    /// <summary>
+    /// UpdateFactor of a totp factor: <c>AuthPayload</c> is a code, which verifies the factor when
+    /// it is accepted and answers 60311 when it is not (wrong, outside the window, or used before);
+    /// 60310 while the factor is locked. Name and <c>Config.*</c> change only with an accepted code
+    /// or without one.
+    /// </summary>
+    public static async Task<IResult> UpdateAsync(Factor factor, VerifyForm form, TotpCheck totp, ITotpStore store, IAccountStore accounts, TimeProvider clock, HttpContext http)
+    {
+        var instant = clock.GetUtcNow();
+        var now = instant.ToUnixTimeSeconds();
+        var code = form.Text("AuthPayload", TotpCheck.MaxCodeLength, TotpCheck.MinCodeLength);
+        var change = TotpForms.ReadUpdate(form, factor);
+        var attempt = code is null ? null : totp.Attempt(factor, code, now);
+        var (result, updated) = await store.UpdateFactorAsync(factor.ServiceSid, factor.Identity, factor.Sid, attempt, change, now,
+            verified => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorVerified, verified, instant)],
+            locked => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorLocked, locked, instant)], http.RequestAborted);
+        TotpCheck.ThrowIfLocked(result, now);
+        if (result.Verdict == TotpVerdict.Refused)
+        {
+            throw ErrorCatalogue.FactorCodeRejected();
+        }
+
+        // Deleted meanwhile: Twilio answers a vanished factor with 404.
+        updated = updated ?? throw ErrorCatalogue.NotFound(http.Request.Path);
+        var account = await accounts.FindAsync(updated.AccountSid, http.RequestAborted) ?? throw ErrorCatalogue.NotFound(http.Request.Path);
+        return SignedJson.Ok(http, FactorResource.From(updated, VerifyUrls.Base(http)), VerifyHeaders.FactorSignature, account.AuthToken);
+    }
+}
