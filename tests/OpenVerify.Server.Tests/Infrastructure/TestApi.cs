@@ -35,11 +35,13 @@ public sealed class TestApi : IAsyncDisposable
     private static readonly System.Collections.Concurrent.ConcurrentBag<WebApplication> Pool = [];
     private readonly WebApplication app;
     private readonly string? dataDirectory;
+    private readonly bool twin;
 
-    private TestApi(WebApplication app, string? dataDirectory, string accountSid, string authToken, HttpClient? http = null)
+    private TestApi(WebApplication app, string? dataDirectory, string accountSid, string authToken, HttpClient? http = null, bool twin = false)
     {
         this.app = app;
         this.dataDirectory = dataDirectory;
+        this.twin = twin;
         Clock = (FakeTimeProvider)app.Services.GetRequiredService<TimeProvider>();
         AccountSid = accountSid;
         AuthToken = authToken;
@@ -100,6 +102,26 @@ public sealed class TestApi : IAsyncDisposable
         var (accountSid, authToken) = await BootstrapAccountAsync(built.App);
         var address = built.App.Urls.First();
         return new TestApi(built.App, built.DataDirectory, accountSid, authToken, new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") });
+    }
+
+    /// <summary>
+    /// A second server on this private server's storage (the same database, the same secrets key file)
+    /// and account, like a second instance of a fleet; its own fake clock, set to this one's time.
+    /// </summary>
+    public async Task<TestApi> StartTwinAsync()
+    {
+        Assert.True(dataDirectory is not null, "a twin shares a private server's storage");
+        var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpenVerifyOptions>>().Value;
+        var built = await BuildAsync(new Dictionary<string, string?>
+        {
+            ["OpenVerify:DataDirectory"] = dataDirectory,
+            ["OpenVerify:Storage"] = options.Storage,
+            ["OpenVerify:Connection"] = options.Connection,
+        });
+        DeleteQuietly(built.DataDirectory);
+        var result = new TestApi(built.App, dataDirectory, AccountSid, AuthToken, twin: true);
+        result.Clock.SetUtcNow(Clock.GetUtcNow());
+        return result;
     }
 
     private static async Task<(string Sid, string Token)> BootstrapAccountAsync(WebApplication app)
@@ -268,7 +290,10 @@ public sealed class TestApi : IAsyncDisposable
         }
 
         await app.DisposeAsync();
-        DeleteQuietly(dataDirectory);
+        if (!twin)
+        {
+            DeleteQuietly(dataDirectory);
+        }
     }
 
     private static void DeleteQuietly(string directory)
