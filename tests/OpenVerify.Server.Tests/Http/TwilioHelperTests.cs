@@ -8,6 +8,7 @@ using Twilio.Rest.Verify.V2;
 using Twilio.Rest.Verify.V2.Service;
 using Twilio.Rest.Verify.V2.Service.Entity;
 using Twilio.Rest.Verify.V2.Service.Entity.Challenge;
+using NewFactor = Twilio.Rest.Verify.V2.Service.Entity.NewFactorResource;
 
 namespace OpenVerify.Server.Tests.Http;
 
@@ -114,6 +115,34 @@ public sealed class TwilioHelperTests
         Assert.Equal(token.Token, fetched.Token);
         var factor = await api.Device().CreateFactorAsync(service, "alice-0001", token.Token);
         Assert.StartsWith("YF", factor.Sid);
+    }
+
+    [Fact]
+    public async Task The_helper_creates_a_totp_factor_verifies_it_and_answers_challenges_with_codes()
+    {
+        await using var api = await TestApi.StartAsync();
+        var client = Helper(api);
+        var service = await ServiceResource.CreateAsync(friendlyName: "Totp Co", totpIssuer: "Totp Co", client: client);
+        var identity = TestApi.NewIdentity();
+        var created = await NewFactor.CreateAsync(service.Sid, identity, "alice@example.com", NewFactor.FactorTypesEnum.Totp,
+            configAlg: NewFactor.TotpAlgorithmsEnum.Sha256, configCodeLength: 8, configTimeStep: 30, configSkew: 1, client: client);
+        Assert.Equal(NewFactor.FactorTypesEnum.Totp, created.FactorType);
+        Assert.Equal(NewFactor.FactorStatusesEnum.Unverified, created.Status);
+        var binding = (JObject)created.Binding;
+        Assert.StartsWith("otpauth://totp/Totp%20Co:alice%40example.com?secret=" + binding["secret"], binding["uri"]!.ToString());
+        // Codes from an independent implementation, as an authenticator app would compute them.
+        var totp = new OtpNet.Totp(OtpNet.Base32Encoding.ToBytes(binding["secret"]!.ToString()), 30, OtpNet.OtpHashMode.Sha256, 8);
+        var wrong = await Assert.ThrowsAsync<ApiException>(() => FactorResource.UpdateAsync(service.Sid, identity, created.Sid, authPayload: "00000000", client: client));
+        Assert.Equal((60311, 403), (wrong.Code, wrong.Status));
+        var verified = await FactorResource.UpdateAsync(service.Sid, identity, created.Sid, authPayload: totp.ComputeTotp(api.Clock.GetUtcNow().UtcDateTime), client: client);
+        Assert.Equal(FactorResource.FactorStatusesEnum.Verified, verified.Status);
+        Assert.Equal("sha256", ((JObject)verified.Config)["alg"]!.ToString());
+        api.Clock.Advance(TimeSpan.FromSeconds(30));
+        var approved = await ChallengeResource.CreateAsync(service.Sid, identity, created.Sid, authPayload: totp.ComputeTotp(api.Clock.GetUtcNow().UtcDateTime), client: client);
+        Assert.Equal(ChallengeResource.ChallengeStatusesEnum.Approved, approved.Status);
+        Assert.Equal(ChallengeResource.FactorTypesEnum.Totp, approved.FactorType);
+        var denied = await ChallengeResource.CreateAsync(service.Sid, identity, created.Sid, authPayload: "00000000", client: client);
+        Assert.Equal(ChallengeResource.ChallengeStatusesEnum.Denied, denied.Status);
     }
 
     [Fact]
