@@ -30,6 +30,12 @@ app.Configure(config =>
         device.AddCommand<DeviceWatchCommand>("watch").WithDescription("Poll for pending challenges and ask approve/deny (--auto approve|deny for scripts)");
         device.AddCommand<DeviceDeleteCommand>("delete").WithDescription("Delete a factor on its server and on this device");
         device.AddCommand<DeviceResetCommand>("reset").WithDescription("Forget every factor and key on this device");
+        device.AddBranch("totp", totp =>
+        {
+            totp.SetDescription("Hold TOTP secrets, as an authenticator app does");
+            totp.AddCommand<DeviceTotpAddCommand>("add").WithDescription("Keep a TOTP secret from its otpauth:// Key URI (binding.uri of a totp factor)");
+            totp.AddCommand<DeviceTotpCodeCommand>("code").WithDescription("Print the current code of a kept TOTP secret");
+        });
     });
     config.AddBranch("webhooks", webhooks =>
     {

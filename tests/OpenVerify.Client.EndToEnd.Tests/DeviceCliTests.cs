@@ -10,6 +10,25 @@ public sealed class DeviceCliTests(ServerFixture fixture)
     private string ServerUrl => fixture.Server.BaseUrl.AbsoluteUri;
 
     [Fact]
+    public async Task Totp_add_keeps_the_key_uri_and_code_prints_a_code_the_server_accepts()
+    {
+        using var home = new TempDirectory("openverify-e2e-cli");
+        var cli = new DeviceCli(home.Path);
+        var service = await fixture.Backend.CreateServiceAsync("Cli Totp");
+        var identity = VerifyBackend.NewIdentity();
+        var (factorSid, uri) = await fixture.Backend.CreateTotpFactorAsync(service, identity, "alice");
+
+        Assert.Equal(1, (await cli.RunAsync("totp", "code", "--json")).ExitCode);
+        var added = (await cli.RunAsync("totp", "add", "--uri", uri, "--json")).Json();
+        Assert.Equal(("Cli Totp:alice", "sha1", 6), (added.GetProperty("name").GetString(), added.GetProperty("algorithm").GetString(), added.GetProperty("digits").GetInt32()));
+        var code = (await cli.RunAsync("totp", "code", "--json")).Json();
+        Assert.Matches("^[0-9]{6}$", code.GetProperty("code").GetString());
+        Assert.InRange(code.GetProperty("seconds_left").GetInt32(), 1, 30);
+        Assert.Equal("verified", await fixture.Backend.VerifyFactorAsync(service, identity, factorSid, code.GetProperty("code").GetString()!));
+        Assert.Equal(1, (await cli.RunAsync("totp", "add", "--uri", "otpauth://totp/x?issuer=no-secret", "--json")).ExitCode);
+    }
+
+    [Fact]
     public async Task Enroll_then_challenges_approve_and_show_report_the_same_challenge_in_JSON()
     {
         using var home = new TempDirectory("openverify-e2e-cli");

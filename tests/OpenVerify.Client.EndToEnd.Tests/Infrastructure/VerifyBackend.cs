@@ -42,6 +42,21 @@ internal sealed class VerifyBackend(HttpClient http) : IDisposable
         return json.RootElement.GetProperty("sid").GetString()!;
     }
 
+    /// <summary>A totp factor created by the backend; returns its SID and <c>binding.uri</c>.</summary>
+    public async Task<(string Sid, string Uri)> CreateTotpFactorAsync(string serviceSid, string identity, string friendlyName)
+    {
+        using var json = await SendAsync(HttpMethod.Post, $"v2/Services/{serviceSid}/Entities/{identity}/Factors",
+            [new("FriendlyName", friendlyName), new("FactorType", "totp")], HttpStatusCode.Created);
+        return (json.RootElement.GetProperty("sid").GetString()!, json.RootElement.GetProperty("binding").GetProperty("uri").GetString()!);
+    }
+
+    /// <summary>UpdateFactor with <c>AuthPayload</c>; returns the factor's status.</summary>
+    public async Task<string> VerifyFactorAsync(string serviceSid, string identity, string factorSid, string code)
+    {
+        using var json = await SendAsync(HttpMethod.Post, $"v2/Services/{serviceSid}/Entities/{identity}/Factors/{factorSid}", [new("AuthPayload", code)], HttpStatusCode.OK);
+        return json.RootElement.GetProperty("status").GetString()!;
+    }
+
     public async Task<string> ChallengeStatusAsync(string serviceSid, string identity, string challengeSid)
     {
         using var json = await SendAsync(HttpMethod.Get, $"v2/Services/{serviceSid}/Entities/{identity}/Challenges/{challengeSid}", null, HttpStatusCode.OK);
