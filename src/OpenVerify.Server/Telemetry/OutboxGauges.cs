@@ -9,8 +9,9 @@ namespace OpenVerify.Server.Telemetry;
 
 /// <summary>
 /// <c>openverify.outbox.depth</c> and <c>openverify.outbox.oldest_age</c> by kind, read from the
-/// database when metrics are collected. Both gauges share one grouped query per collection: a
-/// snapshot younger than a second is reused, so a scrape costs one query, not one per instrument.
+/// database when metrics are collected. Both gauges share one grouped query per collection: the
+/// first gauge read queries, the other reuses that snapshot (if it is less than a second old and it
+/// has not read it yet), so a scrape costs one query, not one per instrument, and is never stale.
 /// With several instances on one database every instance reports the same, shared outbox.
 /// </summary>
 public sealed class OutboxGauges
@@ -18,6 +19,7 @@ public sealed class OutboxGauges
     private const string PendingByKind =
         "SELECT kind AS Kind, COUNT(*) AS Depth, MIN(created_at) AS OldestCreatedAt FROM outbox WHERE state = 'pending' GROUP BY kind";
 
+    private static readonly string[] Kinds = [OutboxKinds.Push, OutboxKinds.Event, OutboxKinds.Webhook];
     private static readonly TimeSpan SnapshotLifetime = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(5);
 
@@ -27,7 +29,8 @@ public sealed class OutboxGauges
     private readonly Lock gate = new();
     private PendingKind[] snapshot = [];
     private long snapshotTakenAt;
-    private bool hasSnapshot;
+    private bool depthRead = true;
+    private bool ageRead = true;
 
     /// <summary>Adds both gauges to the meter of <paramref name="metrics"/>.</summary>
     public OutboxGauges(OpenVerifyMetrics metrics, IDatabase database, TimeProvider clock, ILogger<OutboxGauges> logger)
@@ -40,20 +43,21 @@ public sealed class OutboxGauges
     }
 
     private IEnumerable<Measurement<long>> ObserveDepth() =>
-        Snapshot().Select(p => new Measurement<long>(p.Depth, new KeyValuePair<string, object?>("kind", p.Kind)));
+        Snapshot(ref depthRead).Select(p => new Measurement<long>(p.Depth, new KeyValuePair<string, object?>("kind", p.Kind)));
 
     private IEnumerable<Measurement<double>> ObserveOldestAge()
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return Snapshot().Select(p => new Measurement<double>(Math.Max(0, now - p.OldestCreatedAt) / 1000.0, new KeyValuePair<string, object?>("kind", p.Kind)));
+        return Snapshot(ref ageRead).Select(p => new Measurement<double>(p.OldestCreatedAt < 0 ? 0 : Math.Max(0, now - p.OldestCreatedAt) / 1000.0, new KeyValuePair<string, object?>("kind", p.Kind)));
     }
 
-    private PendingKind[] Snapshot()
+    private PendingKind[] Snapshot(ref bool readByThisGauge)
     {
         lock (gate)
         {
-            if (hasSnapshot && Stopwatch.GetElapsedTime(snapshotTakenAt) < SnapshotLifetime)
+            if (!readByThisGauge && Stopwatch.GetElapsedTime(snapshotTakenAt) < SnapshotLifetime)
             {
+                readByThisGauge = true;
                 return snapshot;
             }
 
@@ -70,7 +74,9 @@ public sealed class OutboxGauges
             }
 
             snapshotTakenAt = Stopwatch.GetTimestamp();
-            hasSnapshot = true;
+            depthRead = false;
+            ageRead = false;
+            readByThisGauge = true;
             return snapshot;
         }
     }
@@ -79,8 +85,9 @@ public sealed class OutboxGauges
     {
         using var timeout = new CancellationTokenSource(QueryTimeout);
         await using var connection = await database.OpenReadAsync(timeout.Token);
-        var rows = await connection.QueryAsync<PendingKind>(new CommandDefinition(PendingByKind, cancellationToken: timeout.Token));
-        return rows.Where(r => r.Kind is OutboxKinds.Push or OutboxKinds.Event or OutboxKinds.Webhook).ToArray();
+        var rows = (await connection.QueryAsync<PendingKind>(new CommandDefinition(PendingByKind, cancellationToken: timeout.Token))).ToDictionary(r => r.Kind);
+        // Every kind always has a series (0 when nothing waits), so alerts never see one vanish.
+        return Kinds.Select(kind => rows.GetValueOrDefault(kind) ?? new PendingKind { Kind = kind, OldestCreatedAt = -1 }).ToArray();
     }
 
     private sealed class PendingKind
