@@ -18,6 +18,12 @@ internal static class OpenApiHosting
 
     private const string ErrorSchema = "TwilioError";
 
+    private static readonly Dictionary<string, string> SignedResponses = new()
+    {
+        ["POST /v2/Services/{serviceSid}/Entities/{identity}/Factors/{sid}"] = "FactorResource",
+        ["POST /v2/Services/{serviceSid}/Entities/{identity}/Challenges/{sid}"] = "ChallengeResource",
+    };
+
     public static IServiceCollection AddOpenVerifyOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -72,6 +78,16 @@ internal static class OpenApiHosting
                 }
 
                 operation.Responses ??= new OpenApiResponses();
+                if (SignedResponses.TryGetValue(key, out var signed))
+                {
+                    // These handlers sign their JSON body (a header over the exact bytes), so they write it themselves.
+                    operation.Responses["200"] = new OpenApiResponse
+                    {
+                        Description = "OK",
+                        Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchemaReference(signed, document) } },
+                    };
+                }
+
                 if (path.StartsWith("/healthz", StringComparison.Ordinal))
                 {
                     if (path != "/healthz/live")
