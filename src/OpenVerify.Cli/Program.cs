@@ -1,11 +1,14 @@
 using OpenVerify.Cli.Commands;
 using OpenVerify.Cli.Commands.Device;
+using System.Reflection;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("openverify");
+    // `openverify --version`: the package version the tool was built as (e.g. 0.1.0+commit).
+    config.SetApplicationVersion(typeof(ServeCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
     config.AddCommand<ServeCommand>("serve").WithDescription("Run the Verify API server");
     config.AddCommand<DemoCommand>("demo").WithDescription("Run the quickstart end to end: server, sample app backend and a simulated device");
     config.AddBranch("accounts", accounts =>

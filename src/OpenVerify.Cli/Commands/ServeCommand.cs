@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Storage;
@@ -28,6 +29,20 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         [CommandOption("--public-url <URL>")]
         [Description("Base of absolute URLs in responses (default: the request's host)")]
         public string? PublicUrl { get; init; }
+
+        /// <summary>Serve Prometheus metrics at <c>/metrics</c>.</summary>
+        [CommandOption("--metrics")]
+        [Description("Serve Prometheus metrics at /metrics (same as OpenVerify__Metrics__Prometheus=true)")]
+        public bool Metrics { get; init; }
+
+        /// <summary>Console log format.</summary>
+        [CommandOption("--log-format <FORMAT>")]
+        [Description("Console log format: text (default) or json (one JSON object per line)")]
+        public string? LogFormat { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate() =>
+            LogFormat is null or "text" or "json" ? ValidationResult.Success() : ValidationResult.Error("--log-format must be text or json");
     }
 
     /// <inheritdoc />
@@ -42,6 +57,18 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
         if (settings.PublicUrl is not null)
         {
             builder.Configuration["OpenVerify:PublicUrl"] = settings.PublicUrl;
+        }
+
+        if (settings.Metrics)
+        {
+            builder.Configuration["OpenVerify:Metrics:Prometheus"] = "true";
+        }
+
+        if (settings.LogFormat == "json")
+        {
+            // One JSON object per line, for log shippers; the message template's values are fields of "State".
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
         }
 
         builder.WebHost.UseUrls(settings.Urls ?? builder.Configuration["urls"] ?? "http://127.0.0.1:5000");

@@ -5,6 +5,7 @@ using OpenVerify.Server.Challenges;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Hosting;
+using OpenVerify.Server.Telemetry;
 
 namespace OpenVerify.Server.Background;
 
@@ -13,7 +14,7 @@ namespace OpenVerify.Server.Background;
 /// lazily; storing it keeps status filters cheap), and deletes unverified factors older than
 /// <see cref="OpenVerifyOptions.UnverifiedFactorLifetime"/>.
 /// </summary>
-public sealed class Maintenance(IChallengeStore challenges, IFactorStore factors, IOptions<OpenVerifyOptions> options, IOutbox outbox, TimeProvider clock, ILogger<Maintenance> logger) : BackgroundService
+public sealed class Maintenance(IChallengeStore challenges, IFactorStore factors, IOptions<OpenVerifyOptions> options, IOutbox outbox, TimeProvider clock, OpenVerifyMetrics metrics, ILogger<Maintenance> logger) : BackgroundService
 {
     // Rows changed per unit of work: a sweep after downtime must not hold the SQLite writer (or
     // PostgreSQL row locks) for long in one go.
@@ -30,6 +31,8 @@ public sealed class Maintenance(IChallengeStore challenges, IFactorStore factors
             cancellationToken));
         var removed = await SweepAsync(() => factors.DeleteUnverifiedAsync((now - options.Value.UnverifiedFactorLifetime).ToUnixTimeSeconds(), SweepBatch,
             f => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorExpired, f, now)], cancellationToken));
+        metrics.Challenge(OpenVerifyMetrics.ChallengeEvents.Expired, expired);
+        metrics.Factor(OpenVerifyMetrics.FactorEvents.Expired, removed);
         var purged = await outbox.PurgeAsync(now - options.Value.OutboxRetention, cancellationToken);
         if (expired > 0 || removed > 0 || purged > 0)
         {

@@ -15,6 +15,7 @@ using OpenVerify.Server.Factors.Totp;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Services;
+using OpenVerify.Server.Telemetry;
 
 namespace OpenVerify.Server.Challenges;
 
@@ -34,7 +35,7 @@ public static class ChallengesApi
     /// <summary>POST …/Challenges: a backend asks the user's device to approve something.</summary>
     public static async Task<Created<ChallengeResource>> CreateChallenge(
         Caller caller, string serviceSid, string identity, VerifyForm form, IServiceStore services, IFactorStore factors,
-        IChallengeStore challenges, IOptions<OpenVerifyOptions> options, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, HttpContext http)
+        IChallengeStore challenges, IOptions<OpenVerifyOptions> options, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
@@ -65,15 +66,22 @@ public static class ChallengesApi
         };
         if (factor.FactorType == FactorTypes.Totp)
         {
-            return await TotpChallenges.CreateAsync(challenge, factor, form, totp, totpStore, challenges, now, http);
+            return await TotpChallenges.CreateAsync(challenge, factor, form, totp, totpStore, challenges, now, metrics, http);
         }
 
         ChallengeForms.ReadDetails(form, challenge);
         var lifetime = DateTimeOffset.FromUnixTimeSeconds(challenge.ExpirationDate) - now;
-        if (!await challenges.TryAddAsync(challenge, PushJob.For(challenge, factor, service.Settings, lifetime, now), http.RequestAborted))
+        var push = PushJob.For(challenge, factor, service.Settings, lifetime, now);
+        if (!await challenges.TryAddAsync(challenge, push, http.RequestAborted))
         {
             // Deleted since it was read (here or on another instance).
             throw ErrorCatalogue.NotFound(VerifyUrls.Entity("", service.Sid, identity) + "/Factors/" + factorSid);
+        }
+
+        metrics.Challenge(OpenVerifyMetrics.ChallengeEvents.Created);
+        if (push is [{ NotSent: not null }])
+        {
+            metrics.PushSend(factor.NotificationPlatform, "not_configured");
         }
 
         var resource = ChallengeResource.From(challenge, challenge.DateCreated, VerifyUrls.Base(http));
@@ -127,7 +135,7 @@ public static class ChallengesApi
     /// <summary>POST …/Challenges/{sid}: the device approves or denies with a signed AuthPayload.</summary>
     public static async Task<IResult> UpdateChallenge(
         Caller caller, string serviceSid, string identity, string sid, VerifyForm form, IServiceStore services, IFactorStore factors,
-        IChallengeStore challenges, IAccountStore accounts, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, HttpContext http)
+        IChallengeStore challenges, IAccountStore accounts, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         var challenge = await FindAsync(caller, serviceSid, identity, sid, services, challenges, http);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -144,7 +152,7 @@ public static class ChallengesApi
 
         if (factor.FactorType == FactorTypes.Totp)
         {
-            return await TotpChallenges.AnswerAsync(challenge, factor, authPayload, metadata, totp, totpStore, challenges, accounts, clock, http);
+            return await TotpChallenges.AnswerAsync(challenge, factor, authPayload, metadata, totp, totpStore, challenges, accounts, clock, metrics, http);
         }
 
         var root = VerifyUrls.Base(http);
@@ -166,6 +174,8 @@ public static class ChallengesApi
             ChallengeRules.RequirePending(current, clock.GetUtcNow().ToUnixTimeSeconds());
             throw ErrorCatalogue.ChallengeAlreadyResponded();
         }
+
+        metrics.Challenge(status == ChallengeStatuses.Approved ? OpenVerifyMetrics.ChallengeEvents.Approved : OpenVerifyMetrics.ChallengeEvents.Denied);
 
         var account = await accounts.FindAsync(challenge.AccountSid, http.RequestAborted) ?? throw ErrorCatalogue.ChallengeNotFound();
         return SignedJson.Ok(http, shown, VerifyHeaders.ChallengeSignature, account.AuthToken);

@@ -35,6 +35,8 @@ public sealed class ClaimedMessage
     public long CreatedAt { get; set; }
     /// <summary>Unix ms, or null.</summary>
     public long? ExpiresAt { get; set; }
+    /// <summary>The W3C traceparent of the request that wrote it (its delivery span links there), or null.</summary>
+    public string? TraceParent { get; set; }
 }
 
 /// <summary>The kinds of outbox messages.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenVerify.Protocol.Sids;
 using OpenVerify.Server.Hosting;
+using OpenVerify.Server.Telemetry;
 
 namespace OpenVerify.Server.Delivery;
 
@@ -10,11 +11,12 @@ namespace OpenVerify.Server.Delivery;
 /// Delivers outbox messages with their handlers: claims due messages under a lease (so instances
 /// sharing a database never deliver the same message at once, and a dead instance's messages are
 /// taken over when its lease runs out), runs the handler, records the attempt and applies the outcome.
-/// At-least-once: a crash after sending but before settling sends again after the lease.
+/// At-least-once: a crash after sending but before settling sends again after the lease. Each
+/// delivery is one span of the <c>OpenVerify</c> activity source, linked to the request that wrote it.
 /// </summary>
 public sealed class OutboxWorker(
     IOutbox outbox, IEnumerable<IOutboxHandler> handlers, OutboxSignal signal, IOptions<OpenVerifyOptions> options,
-    TimeProvider clock, ILogger<OutboxWorker> logger) : BackgroundService
+    TimeProvider clock, OpenVerifyMetrics metrics, ILogger<OutboxWorker> logger) : BackgroundService
 {
     private readonly Dictionary<string, IOutboxHandler> byKind = handlers.ToDictionary(h => h.Kind);
 
@@ -38,6 +40,8 @@ public sealed class OutboxWorker(
 
     private async ValueTask DeliverAsync(ClaimedMessage message, CancellationToken cancellationToken)
     {
+        using var activity = OpenVerifyTracing.StartDelivery(message.Kind, message.Id, message.Attempts, message.TraceParent);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         OutboxOutcome outcome;
         if (message.ExpiresAt is { } expires && expires <= clock.GetUtcNow().ToUnixTimeMilliseconds())
         {
@@ -57,6 +61,15 @@ public sealed class OutboxWorker(
         }
 
         await outbox.SettleAsync(message, Owner, outcome, clock.GetUtcNow(), cancellationToken);
+        metrics.Delivered(message.Kind, outcome, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        if (activity is not null)
+        {
+            activity.SetTag("openverify.outbox.outcome", OpenVerifyMetrics.OutcomeName(outcome));
+            if (outcome is not OutboxOutcome.Delivered)
+            {
+                activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome.Detail);
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -15,6 +15,7 @@ using OpenVerify.Server.Factors.Totp;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Services;
+using OpenVerify.Server.Telemetry;
 
 namespace OpenVerify.Server.Factors;
 
@@ -35,7 +36,7 @@ public static class FactorsApi
     /// <summary>POST …/Factors: by a backend, or by a device with an enrolment access token.</summary>
     public static async Task<Created<NewFactorResource>> CreateNewFactor(
         Caller caller, string serviceSid, string identity, VerifyForm form, IServiceStore services, IFactorStore factors,
-        IOptions<OpenVerifyOptions> options, TotpCheck totp, IOptions<TotpOptions> totpOptions, TimeProvider clock, HttpContext http)
+        IOptions<OpenVerifyOptions> options, TotpCheck totp, IOptions<TotpOptions> totpOptions, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         string? accessTokenSid = null;
         switch (caller)
@@ -73,6 +74,11 @@ public static class FactorsApi
         var max = isTotp ? totpOptions.Value.MaxFactorsPerEntity : options.Value.MaxPushFactorsPerEntity;
         var result = await factors.AddAsync(factor, max, accessTokenSid, now,
             added => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorCreated, added, instant)], http.RequestAborted);
+        if (result == FactorAddResult.Added)
+        {
+            metrics.Factor(OpenVerifyMetrics.FactorEvents.Created);
+        }
+
         return result switch
         {
             FactorAddResult.Added => TypedResults.Created(FactorResource.UrlOf(factor, VerifyUrls.Base(http)), NewFactorResource.From(factor, VerifyUrls.Base(http), totpBinding)),
@@ -106,12 +112,12 @@ public static class FactorsApi
     /// </summary>
     public static async Task<IResult> UpdateFactor(
         Caller caller, string serviceSid, string identity, string sid, VerifyForm form, IServiceStore services, IFactorStore factors,
-        IAccountStore accounts, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, HttpContext http)
+        IAccountStore accounts, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         var factor = await FindAsync(caller, serviceSid, identity, sid, services, factors, http);
         if (factor.FactorType == FactorTypes.Totp)
         {
-            return await TotpFactors.UpdateAsync(factor, form, totp, totpStore, accounts, clock, http);
+            return await TotpFactors.UpdateAsync(factor, form, totp, totpStore, accounts, clock, metrics, http);
         }
 
         var instant = clock.GetUtcNow();
@@ -129,6 +135,10 @@ public static class FactorsApi
                 verified => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorVerified, verified, instant)], http.RequestAborted);
             // Deleted meanwhile: Twilio answers a vanished factor with 404.
             factor = update.Factor ?? throw ErrorCatalogue.NotFound(http.Request.Path);
+            if (update.Verified)
+            {
+                metrics.Factor(OpenVerifyMetrics.FactorEvents.Verified);
+            }
         }
 
         var account = await accounts.FindAsync(factor.AccountSid, http.RequestAborted) ?? throw ErrorCatalogue.NotFound(http.Request.Path);
@@ -136,13 +146,19 @@ public static class FactorsApi
     }
 
     /// <summary>DELETE …/Factors/{sid}: a backend, or the device for its own factor. Its device JWTs stop working.</summary>
-    public static async Task<NoContent> DeleteFactor(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, TimeProvider clock, HttpContext http)
+    public static async Task<NoContent> DeleteFactor(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         var factor = await FindAsync(caller, serviceSid, identity, sid, services, factors, http);
         var now = clock.GetUtcNow();
         var deleted = await factors.TryDeleteAsync(factor.ServiceSid, factor.Identity, factor.Sid,
             gone => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorDeleted, gone, now)], http.RequestAborted);
-        return deleted is not null ? TypedResults.NoContent() : throw ErrorCatalogue.NotFound(http.Request.Path);
+        if (deleted is null)
+        {
+            throw ErrorCatalogue.NotFound(http.Request.Path);
+        }
+
+        metrics.Factor(OpenVerifyMetrics.FactorEvents.Deleted);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Factor> FindAsync(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, HttpContext http)

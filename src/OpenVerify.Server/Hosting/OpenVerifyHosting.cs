@@ -16,14 +16,17 @@ using OpenVerify.Server.Delivery.Push;
 using OpenVerify.Server.Entities;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Factors.Totp;
+using OpenVerify.Server.Health;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Notifications;
+using OpenVerify.Server.OpenApi;
 using OpenVerify.Server.Secrets;
 using OpenVerify.Server.Services;
 using OpenVerify.Server.Storage;
 using OpenVerify.Server.Storage.Postgres;
 using OpenVerify.Server.Storage.Sql;
 using OpenVerify.Server.Storage.Sqlite;
+using OpenVerify.Server.Telemetry;
 using OpenVerify.Server.Webhooks;
 
 namespace OpenVerify.Server.Hosting;
@@ -64,14 +67,23 @@ public static class OpenVerifyHosting
         services.AddHostedService<StorageStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<Maintenance>());
         services.ConfigureHttpJsonOptions(o => VerifyJson.Configure(o.SerializerOptions));
+        services.AddOpenVerifyTelemetry(configuration);
+        services.AddOpenVerifyHealth();
+        services.AddOpenVerifyOpenApi();
         return services;
     }
 
-    /// <summary>Adds the error writer and maps <c>/healthz</c>, the Verify API under <c>/v2</c> and push credentials under <c>/v1</c>.</summary>
+    /// <summary>
+    /// Adds the error writer and maps health (<c>/healthz</c>, <c>/healthz/live</c>, <c>/healthz/ready</c>),
+    /// the Verify API under <c>/v2</c>, push credentials under <c>/v1</c>, the OpenAPI document at
+    /// <c>/openapi/v1.json</c> and, when enabled, <c>/metrics</c>.
+    /// </summary>
     public static WebApplication MapOpenVerify(this WebApplication app)
     {
         app.UseMiddleware<ErrorWriter>();
-        app.MapGet("/healthz", Healthz);
+        app.MapOpenVerifyHealth();
+        app.MapOpenVerifyTelemetry();
+        app.MapOpenVerifyOpenApi();
         var v2 = app.MapGroup("/v2").AddEndpointFilter<AuthenticationFilter>();
         v2.MapServicesApi();
         v2.MapEntitiesApi();
@@ -94,15 +106,5 @@ public static class OpenVerifyHosting
             "postgres" => new PostgresDatabase(options.Connection!),
             _ => throw new InvalidOperationException($"Storage '{options.Storage}' is not available in this build"),
         };
-    }
-
-    /// <summary>200 once storage answers a query.</summary>
-    private static async Task<IResult> Healthz(IDatabase database, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM accounts";
-        await command.ExecuteScalarAsync(cancellationToken);
-        return TypedResults.Ok(new { status = "ok" });
     }
 }

@@ -62,6 +62,13 @@ public sealed class WriteScope(DbConnection connection, DbTransaction transactio
     /// <summary>The caller's cancellation.</summary>
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the span that asked for this unit, taken when it was asked
+    /// (the SQLite writer runs units outside their caller's context); outbox rows keep it so that
+    /// their delivery span links back. Null when traces are not recorded.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>True once <see cref="Discard"/> was called.</summary>
     public bool Discarded { get; private set; }
 

@@ -143,8 +143,11 @@ public sealed class AccountAuthTests
     public async Task Healthz_answers_without_credentials()
     {
         await using var api = await TestApi.StartAsync();
-        using var response = await api.Http.GetAsync("/healthz");
+        using var response = await api.Http.GetAsync("/healthz/live");
         Assert.Equal(200, (int)response.StatusCode);
+        // Readiness needs the outbox worker, which test servers never start (Operations/HealthTests).
+        using var ready = await api.Http.GetAsync("/healthz");
+        Assert.Equal(503, (int)ready.StatusCode);
     }
 
     internal static AuthenticationHeaderValue Basic(string user, string secret) => new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + secret)));

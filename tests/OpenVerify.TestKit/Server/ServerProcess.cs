@@ -172,7 +172,7 @@ public sealed class ServerProcess : IAsyncDisposable
             }
 
             process = OpenVerifyBinary.Start(
-                ["serve", "--urls", BaseUrl.AbsoluteUri.TrimEnd('/'), .. StorageArguments()],
+                ["serve", "--urls", BaseUrl.AbsoluteUri.TrimEnd('/'), .. StorageArguments(), .. options.Arguments],
                 DataDirectory, environment, output);
             ProcessId = process.Id;
             Starts++;

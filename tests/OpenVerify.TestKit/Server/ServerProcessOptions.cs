@@ -31,6 +31,9 @@ public sealed record ServerProcessOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>More <c>serve</c> options, appended last, e.g. <c>--metrics</c> or <c>--log-format json</c>.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
     /// <summary>How long each start may take to answer <c>GET /healthz</c> with 200.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -6,6 +6,7 @@ using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Credentials;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Services;
+using OpenVerify.Server.Telemetry;
 
 namespace OpenVerify.Server.Delivery.Push;
 
@@ -18,7 +19,7 @@ namespace OpenVerify.Server.Delivery.Push;
 /// </summary>
 public sealed class PushDelivery(
     IServiceStore services, ICredentialStore credentials, SecretBox box, FcmSender fcm, ApnsSender apns, IPushTokenStore tokens,
-    TimeProvider clock, ILogger<PushDelivery> logger) : IOutboxHandler
+    TimeProvider clock, OpenVerifyMetrics metrics, ILogger<PushDelivery> logger) : IOutboxHandler
 {
     /// <inheritdoc />
     public string Kind => OutboxKinds.Push;
@@ -32,6 +33,13 @@ public sealed class PushDelivery(
             return OutboxOutcome.Dead("unreadable push job");
         }
 
+        var outcome = await SendAsync(job, message, cancellationToken);
+        metrics.PushSend(job.Platform, outcome);
+        return outcome;
+    }
+
+    private async Task<OutboxOutcome> SendAsync(PushJob job, ClaimedMessage message, CancellationToken cancellationToken)
+    {
         var service = await services.FindAsync(job.AccountSid, job.ServiceSid, cancellationToken);
         if (service is null)
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using OpenVerify.Server.Accounts;
+using OpenVerify.Server.Telemetry;
 using OpenVerify.Server.Webhooks;
 
 namespace OpenVerify.Server.Delivery.Webhooks;
@@ -15,7 +16,8 @@ namespace OpenVerify.Server.Delivery.Webhooks;
 /// address, a deleted or disabled webhook are dead-lettered at once.
 /// </summary>
 public sealed class WebhookSender(
-    IWebhookStore webhooks, IAccountStore accounts, WebhookClient client, SecretBox vault, IOptionsMonitor<WebhookOptions> options, TimeProvider clock) : IOutboxHandler
+    IWebhookStore webhooks, IAccountStore accounts, WebhookClient client, SecretBox vault, IOptionsMonitor<WebhookOptions> options, TimeProvider clock,
+    OpenVerifyMetrics metrics) : IOutboxHandler
 {
     /// <summary>Sent with every delivery.</summary>
     public const string UserAgent = "OpenVerify-Webhooks/1.0";
@@ -25,6 +27,13 @@ public sealed class WebhookSender(
 
     /// <inheritdoc />
     public async Task<OutboxOutcome> HandleAsync(ClaimedMessage message, CancellationToken cancellationToken)
+    {
+        var outcome = await DeliverAsync(message, cancellationToken);
+        metrics.WebhookDelivery(outcome);
+        return outcome;
+    }
+
+    private async Task<OutboxOutcome> DeliverAsync(ClaimedMessage message, CancellationToken cancellationToken)
     {
         var job = WebhookJob.Parse(message.Payload);
         var e = job.Event;

@@ -7,6 +7,7 @@ using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Challenges;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Http;
+using OpenVerify.Server.Telemetry;
 
 namespace OpenVerify.Server.Factors.Totp;
 
@@ -20,7 +21,7 @@ public static class TotpChallenges
     /// created pending for a later UpdateChallenge. Nothing is pushed: there is no device.
     /// </summary>
     public static async Task<Created<ChallengeResource>> CreateAsync(
-        Challenge challenge, Factor factor, VerifyForm form, TotpCheck totp, ITotpStore store, IChallengeStore challenges, DateTimeOffset instant, HttpContext http)
+        Challenge challenge, Factor factor, VerifyForm form, TotpCheck totp, ITotpStore store, IChallengeStore challenges, DateTimeOffset instant, OpenVerifyMetrics metrics, HttpContext http)
     {
         ChallengeForms.ReadDetails(form, challenge, messageRequired: false);
         var code = form.Text("AuthPayload", TotpCheck.MaxCodeLength, TotpCheck.MinCodeLength);
@@ -33,6 +34,7 @@ public static class TotpChallenges
                 throw FactorGone(challenge);
             }
 
+            metrics.Challenge(OpenVerifyMetrics.ChallengeEvents.Created);
             return Created(challenge, now, root);
         }
 
@@ -40,7 +42,14 @@ public static class TotpChallenges
             answered => [AnsweredEvent(answered, factor, now, root, instant)],
             locked => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorLocked, locked, instant)], http.RequestAborted);
         TotpCheck.ThrowIfLocked(result, now);
-        return result.Verdict == TotpVerdict.Gone ? throw FactorGone(challenge) : Created(challenge, now, root);
+        if (result.Verdict == TotpVerdict.Gone)
+        {
+            throw FactorGone(challenge);
+        }
+
+        metrics.Challenge(OpenVerifyMetrics.ChallengeEvents.Created);
+        metrics.Challenge(challenge.Status == ChallengeStatuses.Approved ? OpenVerifyMetrics.ChallengeEvents.Approved : OpenVerifyMetrics.ChallengeEvents.Denied);
+        return Created(challenge, now, root);
     }
 
     /// <summary>
@@ -49,7 +58,7 @@ public static class TotpChallenges
     /// </summary>
     public static async Task<IResult> AnswerAsync(
         Challenge challenge, Factor factor, string code, Dictionary<string, string>? metadata, TotpCheck totp, ITotpStore store,
-        IChallengeStore challenges, IAccountStore accounts, TimeProvider clock, HttpContext http)
+        IChallengeStore challenges, IAccountStore accounts, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         if (code.Length is < TotpCheck.MinCodeLength or > TotpCheck.MaxCodeLength)
         {
@@ -81,6 +90,7 @@ public static class TotpChallenges
                 throw ErrorCatalogue.ChallengeVerificationFailed("the challenge's factor no longer exists");
         }
 
+        metrics.Challenge(OpenVerifyMetrics.ChallengeEvents.Approved);
         var account = await accounts.FindAsync(challenge.AccountSid, http.RequestAborted) ?? throw ErrorCatalogue.ChallengeNotFound();
         return SignedJson.Ok(http, ChallengeResource.From(challenge, now, root), VerifyHeaders.ChallengeSignature, account.AuthToken);
     }

@@ -5,6 +5,7 @@ using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Services;
+using OpenVerify.Server.Telemetry;
 
 namespace OpenVerify.Server.Factors.Totp;
 
@@ -41,7 +42,7 @@ public static class TotpFactors
     /// 60310 while the factor is locked. Name and <c>Config.*</c> change only with an accepted code
     /// or without one.
     /// </summary>
-    public static async Task<IResult> UpdateAsync(Factor factor, VerifyForm form, TotpCheck totp, ITotpStore store, IAccountStore accounts, TimeProvider clock, HttpContext http)
+    public static async Task<IResult> UpdateAsync(Factor factor, VerifyForm form, TotpCheck totp, ITotpStore store, IAccountStore accounts, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         var instant = clock.GetUtcNow();
         var now = instant.ToUnixTimeSeconds();
@@ -59,6 +60,11 @@ public static class TotpFactors
 
         // Deleted meanwhile: Twilio answers a vanished factor with 404.
         updated = updated ?? throw ErrorCatalogue.NotFound(http.Request.Path);
+        if (factor.Status != FactorStatuses.Verified && updated.Status == FactorStatuses.Verified)
+        {
+            metrics.Factor(OpenVerifyMetrics.FactorEvents.Verified);
+        }
+
         var account = await accounts.FindAsync(updated.AccountSid, http.RequestAborted) ?? throw ErrorCatalogue.NotFound(http.Request.Path);
         return SignedJson.Ok(http, FactorResource.From(updated, VerifyUrls.Base(http)), VerifyHeaders.FactorSignature, account.AuthToken);
     }

@@ -67,7 +67,7 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable, IDisposable
         Activity.CountUnit();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        var scope = new WriteScope(connection, transaction, cancellationToken);
+        var scope = new WriteScope(connection, transaction, cancellationToken) { TraceParent = Telemetry.OpenVerifyTracing.CurrentTraceParent() };
         var result = await unit(scope);
         if (scope.Discarded)
         {

@@ -6,19 +6,19 @@ namespace OpenVerify.Server.Storage.Sql;
 internal sealed class SqlOutbox(IDatabase db, OutboxSignal signal) : IOutbox
 {
     private const string Insert =
-        "INSERT INTO outbox (kind, subject, partition_key, payload, state, attempts, created_at, due_at, expires_at, last_error, completed_at)";
+        "INSERT INTO outbox (kind, subject, partition_key, payload, state, attempts, created_at, due_at, expires_at, last_error, completed_at, trace_parent)";
 
     // Note: an event nobody subscribed to would be claimed, read and settled for nothing, on the
     // hot path of every approval (issue #11). A webhook created later sees later events only.
     private const string InsertEvent =
-        Insert + " SELECT @Kind, @Subject, @PartitionKey, @Payload, 'pending', 0, @createdAt, @dueAt, @expiresAt, NULL, NULL" +
+        Insert + " SELECT @Kind, @Subject, @PartitionKey, @Payload, 'pending', 0, @createdAt, @dueAt, @expiresAt, NULL, NULL, @traceParent" +
         " WHERE EXISTS (SELECT 1 FROM webhooks WHERE service_sid = @Subject AND status = 'enabled')";
 
     private const string InsertPending =
-        Insert + " VALUES (@Kind, @Subject, @PartitionKey, @Payload, 'pending', 0, @createdAt, @dueAt, @expiresAt, NULL, NULL)";
+        Insert + " VALUES (@Kind, @Subject, @PartitionKey, @Payload, 'pending', 0, @createdAt, @dueAt, @expiresAt, NULL, NULL, @traceParent)";
 
     private const string InsertNotSent =
-        Insert + " VALUES (@Kind, @Subject, @PartitionKey, @Payload, 'skipped', 0, @createdAt, @dueAt, @expiresAt, @NotSent, @createdAt) RETURNING id";
+        Insert + " VALUES (@Kind, @Subject, @PartitionKey, @Payload, 'skipped', 0, @createdAt, @dueAt, @expiresAt, @NotSent, @createdAt, NULL) RETURNING id";
 
     public async Task AddAsync(WriteScope scope, IEnumerable<OutboxMessage> messages)
     {
@@ -32,6 +32,7 @@ internal sealed class SqlOutbox(IDatabase db, OutboxSignal signal) : IOutbox
                 createdAt = now.ToUnixTimeMilliseconds(),
                 dueAt = (m.DueAt ?? now).ToUnixTimeMilliseconds(),
                 expiresAt = m.ExpiresAt?.ToUnixTimeMilliseconds(),
+                traceParent = scope.TraceParent,
             };
             if (m.NotSent is not null)
             {
@@ -65,7 +66,7 @@ internal sealed class SqlOutbox(IDatabase db, OutboxSignal signal) : IOutbox
                       AND (o.partition_key IS NULL OR NOT EXISTS (
                           SELECT 1 FROM outbox p WHERE p.partition_key = o.partition_key AND p.state = 'pending' AND p.id < o.id))
                     ORDER BY o.id LIMIT @max {db.SkipLockedClause})
-                RETURNING id, kind, subject, partition_key, payload, attempts, created_at, expires_at
+                RETURNING id, kind, subject, partition_key, payload, attempts, created_at, expires_at, trace_parent
                 """,
                 new { owner, leaseUntil = leaseUntil.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(), kinds = kinds.ToArray(), max }, w.Transaction, cancellationToken: w.CancellationToken));
             return rows.OrderBy(r => r.Id).ToList();

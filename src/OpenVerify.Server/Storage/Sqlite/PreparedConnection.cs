@@ -74,11 +74,19 @@ internal sealed class PreparedConnection(SqliteConnection inner, Action<Prepared
 
     protected override void Dispose(bool disposing)
     {
+        if (!disposing)
+        {
+            // Note: DbConnection is a Component, whose finalizer calls Dispose(false) once a destroyed
+            // connection dropped from the pool is collected; giving it back then would put a closed
+            // connection into the pool ("ExecuteScalar can only be called when the connection is open").
+            return;
+        }
+
         if (release is not null)
         {
             release(this);
         }
-        else if (disposing)
+        else
         {
             Destroy();
         }

@@ -158,7 +158,7 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
         {
             foreach (var unit in batch)
             {
-                var scope = new WriteScope(writeConnection, transaction, unit.CancellationToken);
+                var scope = new WriteScope(writeConnection, transaction, unit.CancellationToken) { TraceParent = unit.TraceParent };
                 try
                 {
                     Savepoint(transaction, "SAVEPOINT unit");
@@ -308,6 +308,7 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
     private abstract class WriteUnit(CancellationToken cancellationToken)
     {
         public CancellationToken CancellationToken { get; } = cancellationToken;
+        public string? TraceParent { get; } = Telemetry.OpenVerifyTracing.CurrentTraceParent();
         public abstract Task RunAsync(WriteScope scope);
         public abstract void Complete(WriteScope scope);
         public abstract void Fail(Exception exception);
