@@ -61,6 +61,8 @@ public static class OpenVerifyHosting
         services.AddSingleton<Maintenance>();
         services.AddHostedService<StorageStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<Maintenance>());
+        services.AddOptions<PushFatigueOptions>().Bind(configuration.GetSection(PushFatigueOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOpenVerifyRateLimits(configuration);
         services.ConfigureHttpJsonOptions(o => VerifyJson.Configure(o.SerializerOptions));
         return services;
     }
@@ -69,12 +71,15 @@ public static class OpenVerifyHosting
     public static WebApplication MapOpenVerify(this WebApplication app)
     {
         app.UseMiddleware<ErrorWriter>();
+        // After routing (so the per-entity policy sees the route) and inside the error writer; /healthz is never limited.
+        app.UseRateLimiter();
         app.MapGet("/healthz", Healthz);
         var v2 = app.MapGroup("/v2").AddEndpointFilter<AuthenticationFilter>();
         v2.MapServicesApi();
         v2.MapEntitiesApi();
         v2.MapFactorsApi();
         v2.MapChallengesApi();
+        v2.MapPushFatigueApi();
         v2.MapNotificationsApi();
         v2.MapWebhooksApi();
         v2.MapAccessTokensApi();
