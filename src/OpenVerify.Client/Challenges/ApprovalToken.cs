@@ -13,7 +13,7 @@ internal static class ApprovalToken
         string.IsNullOrEmpty(header) ? [] : header.Split(',');
 
     /// <summary>Builds the payload JSON: each listed field's value as a JSON value, then <c>status</c>.</summary>
-    public static byte[] Payload(IReadOnlyList<string> fields, JsonElement challenge, string status) =>
+    public static byte[] Payload(IReadOnlyList<string> fields, JsonElement challenge, string status, AnswerExtras? extras = null) =>
         DeviceJwtSigner.Json(w =>
         {
             var written = new HashSet<string>(StringComparer.Ordinal);
@@ -44,16 +44,30 @@ internal static class ApprovalToken
             {
                 w.WriteString("status", status);
             }
+
+            // OpenVerify members, under the same signature (so bound to this challenge's sid).
+            if (extras?.Number is { } number)
+            {
+                w.WriteNumber("number_match", number);
+            }
+
+            if (extras?.Report == true)
+            {
+                w.WriteBoolean("reported", true);
+            }
         });
 
     /// <summary>Signs the payload with the factor key; header <c>{"typ":"JWT","alg":"ES256"}</c>, no kid, no cty.</summary>
-    public static Task<string> SignAsync(IKeyStore keys, Factor factor, IReadOnlyList<string> fields, JsonElement challenge, string status, CancellationToken cancellationToken)
+    public static Task<string> SignAsync(IKeyStore keys, Factor factor, IReadOnlyList<string> fields, JsonElement challenge, string status, CancellationToken cancellationToken, AnswerExtras? extras = null)
     {
         var header = DeviceJwtSigner.Json(w =>
         {
             w.WriteString("typ", "JWT");
             w.WriteString("alg", "ES256");
         });
-        return JwsSigner.SignAsync(keys, factor.KeyAlias, header, Payload(fields, challenge, status), cancellationToken);
+        return JwsSigner.SignAsync(keys, factor.KeyAlias, header, Payload(fields, challenge, status, extras), cancellationToken);
     }
 }
+
+/// <summary>OpenVerify's signed additions to an answer: the picked number, and deny-and-report.</summary>
+internal sealed record AnswerExtras(int? Number, bool Report);

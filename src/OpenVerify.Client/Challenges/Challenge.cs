@@ -17,4 +17,15 @@ public sealed record Challenge(
     ChallengeStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset ExpirationDate);
+    DateTimeOffset ExpirationDate)
+{
+    /// <summary>
+    /// OpenVerify number matching: the three numbers to offer the user, one of them the number the login
+    /// screen shows; null when the service does not match numbers. Approve with the one the user picks
+    /// (<see cref="UpdatePushChallengePayload.Number"/>).
+    /// </summary>
+    public IReadOnlyList<int>? NumberChoices { get; init; }
+
+    /// <summary>OpenVerify: why a denied challenge was denied when not plainly (<c>wrong_number</c>, <c>reported</c>); else null.</summary>
+    public string? DenialReason { get; init; }
+}

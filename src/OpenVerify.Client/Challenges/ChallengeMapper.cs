@@ -25,7 +25,24 @@ internal static class ChallengeMapper
             Status: Status(JsonFields.RequiredString(root, "status")),
             CreatedAt: JsonFields.RequiredDate(root, "date_created"),
             UpdatedAt: JsonFields.RequiredDate(root, "date_updated"),
-            ExpirationDate: JsonFields.RequiredDate(root, "expiration_date"));
+            ExpirationDate: JsonFields.RequiredDate(root, "expiration_date"))
+        {
+            NumberChoices = NumberChoices(root),
+            DenialReason = JsonFields.OptionalString(root, "denial_reason"),
+        };
+    }
+
+    /// <summary>OpenVerify's <c>number_choices</c>: an array of integers, or absent.</summary>
+    private static int[]? NumberChoices(JsonElement root)
+    {
+        if (!root.TryGetProperty("number_choices", out var choices) || choices.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return choices.ValueKind == JsonValueKind.Array && choices.EnumerateArray().All(c => c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out _))
+            ? choices.EnumerateArray().Select(c => c.GetInt32()).ToArray()
+            : throw VerifyClientException.Mapper("number_choices must be an array of integers");
     }
 
     public static ChallengeList ListFromApi(string body)

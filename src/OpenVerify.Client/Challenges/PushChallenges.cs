@@ -46,7 +46,12 @@ internal sealed class PushChallenges(ApiTransport transport, LocalKeys keys, Loc
     {
         var factor = await factors.LoadAsync(payload.FactorSid, cancellationToken).ConfigureAwait(false);
         RequireChallengeSid(payload.ChallengeSid);
-        return await RespondAsync(factor, payload.ChallengeSid, payload.Status, expected: null, cancellationToken).ConfigureAwait(false);
+        if (payload.Report && payload.Status != ChallengeStatus.Denied)
+        {
+            throw VerifyClientException.Input(InputErrorReason.ReportNeedsDenial, "Only a denial can be reported");
+        }
+
+        return await RespondAsync(factor, payload.ChallengeSid, payload.Status, expected: null, cancellationToken, new AnswerExtras(payload.Number, payload.Report)).ConfigureAwait(false);
     }
 
     public async Task<Challenge> ApproveSilentlyAsync(SilentApproval expected, string? incomingChallengeSid, CancellationToken cancellationToken)
@@ -64,7 +69,7 @@ internal sealed class PushChallenges(ApiTransport transport, LocalKeys keys, Loc
     }
 
     /// <summary>GET (checks) → POST the signed AuthPayload → GET again (the new status is required).</summary>
-    private async Task<Challenge> RespondAsync(Factor factor, string challengeSid, ChallengeStatus status, SilentApproval? expected, CancellationToken cancellationToken)
+    private async Task<Challenge> RespondAsync(Factor factor, string challengeSid, ChallengeStatus status, SilentApproval? expected, CancellationToken cancellationToken, AnswerExtras? extras = null)
     {
         var path = ApiPaths.Challenge(factor, challengeSid);
         var fetched = await transport.SendAsDeviceAsync(ApiRequest.Get(path), factor, cancellationToken).ConfigureAwait(false);
@@ -102,12 +107,31 @@ internal sealed class PushChallenges(ApiTransport transport, LocalKeys keys, Loc
             throw VerifyClientException.Input(InputErrorReason.SignatureFields, "Signature fields or response not set");
         }
 
-        var authPayload = await ApprovalToken.SignAsync(keys.Store, factor, fields, document.RootElement, ChallengeMapper.ToWire(status), cancellationToken).ConfigureAwait(false);
-        await transport.SendAsDeviceAsync(ApiRequest.Post(path, [new("AuthPayload", authPayload)]), factor, cancellationToken).ConfigureAwait(false);
+        // Number matching: an approval names one of the offered numbers; a denial needs none.
+        var number = status == ChallengeStatus.Approved ? extras?.Number : null;
+        if (status == ChallengeStatus.Approved && challenge.NumberChoices is { } choices && (number is null || !choices.Contains(number.Value)))
+        {
+            throw VerifyClientException.Input(InputErrorReason.NumberRequired, "This challenge needs the number shown on the login screen, one of " + string.Join(", ", choices));
+        }
+
+        var signedExtras = new AnswerExtras(challenge.NumberChoices is null ? null : number, extras?.Report == true);
+        var authPayload = await ApprovalToken.SignAsync(keys.Store, factor, fields, document.RootElement, ChallengeMapper.ToWire(status), cancellationToken, signedExtras).ConfigureAwait(false);
+        List<KeyValuePair<string, string>> form = [new("AuthPayload", authPayload)];
+        if (signedExtras.Report)
+        {
+            form.Add(new("Reported", "true"));
+        }
+
+        await transport.SendAsDeviceAsync(ApiRequest.Post(path, form), factor, cancellationToken).ConfigureAwait(false);
 
         var refetched = await transport.SendAsDeviceAsync(ApiRequest.Get(path), factor, cancellationToken).ConfigureAwait(false);
         using var updatedDocument = JsonFields.ParseObject(refetched.Body);
         var updated = ChallengeMapper.FromJson(updatedDocument.RootElement);
+        if (status == ChallengeStatus.Approved && updated.Status == ChallengeStatus.Denied && updated.DenialReason == "wrong_number")
+        {
+            throw VerifyClientException.Input(InputErrorReason.WrongNumber, "Denied: the number picked is not the one the login screen shows");
+        }
+
         return updated.Status == status
             ? updated
             : throw VerifyClientException.Input(InputErrorReason.NotUpdatedChallenge, "Challenge was not updated");

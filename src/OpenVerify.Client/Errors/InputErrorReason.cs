@@ -35,4 +35,13 @@ public enum InputErrorReason
 
     /// <summary>Silent approval: more than one pending challenge matches the expected transaction.</summary>
     AmbiguousChallenge,
+
+    /// <summary>Number matching: the challenge offers numbers and the approval names none (or one not offered).</summary>
+    NumberRequired,
+
+    /// <summary>Number matching: the server denied the challenge because the number did not match.</summary>
+    WrongNumber,
+
+    /// <summary>Deny-and-report asked with a status other than denied.</summary>
+    ReportNeedsDenial,
 }

@@ -87,4 +87,12 @@ public static class ErrorCatalogue
 
     /// <summary>60317: the challenge is not pending, so nothing can be re-sent (403).</summary>
     public static VerifyError ChallengeNotPending() => new(60317, 403, "Notifications can only be sent for pending challenges");
+
+    /// <summary>
+    /// 69001 (OpenVerify): the service uses number matching and the approval carries no signed
+    /// <c>number_match</c>, as from a device on Twilio's SDK, which cannot send one (403). The challenge
+    /// stays pending; a denial without a number is accepted. See docs/security.md.
+    /// </summary>
+    public static VerifyError NumberMatchRequired() => new(69001, 403,
+        "Number matching is required: approve with the signed number_match the user picked (Twilio's SDKs cannot; use an OpenVerify client)");
 }

@@ -41,4 +41,19 @@ public sealed class Challenge
     public long? DateResponded { get; set; }
     /// <summary>Unix seconds.</summary>
     public long ExpirationDate { get; set; }
+    /// <summary>OpenVerify number matching: the number (10–99) the backend shows next to the login, or null.</summary>
+    public int? NumberMatch { get; set; }
+    /// <summary>JSON array of the three numbers the device offers (one is <see cref="NumberMatch"/>), or null.</summary>
+    public string? NumberChoices { get; set; }
+    /// <summary>Why it was denied, when not a plain denial: <c>wrong_number</c> or <c>reported</c> (<see cref="DenialReasons"/>).</summary>
+    public string? DenialReason { get; set; }
+}
+
+/// <summary>Values of <see cref="Challenge.DenialReason"/> (OpenVerify extension <c>denial_reason</c>).</summary>
+public static class DenialReasons
+{
+    /// <summary>The device approved with a number other than the one the backend showed.</summary>
+    public const string WrongNumber = "wrong_number";
+    /// <summary>The user denied with "I did not request this".</summary>
+    public const string Reported = "reported";
 }

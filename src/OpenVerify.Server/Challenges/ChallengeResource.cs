@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Http;
 
@@ -11,8 +12,26 @@ public sealed record ChallengeResource(
     Dictionary<string, object> Details, Dictionary<string, string>? HiddenDetails, Dictionary<string, string>? Metadata,
     string FactorType, string Url, Dictionary<string, string> Links)
 {
-    /// <summary>Builds the resource as seen at <paramref name="now"/> (a pending challenge past expiry reads expired).</summary>
-    public static ChallengeResource From(Challenge c, long now, string root)
+    /// <summary>
+    /// OpenVerify number matching, backend view only: the number to show next to the login. Left out
+    /// (not null) when the service does not match numbers, so Twilio's wire stays as it was.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? NumberMatch { get; init; }
+
+    /// <summary>OpenVerify number matching, device view only: the three numbers to offer (the device never sees which is right).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int[]? NumberChoices { get; init; }
+
+    /// <summary>OpenVerify extension: why a denied challenge was denied when it was not a plain denial (<see cref="DenialReasons"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DenialReason { get; init; }
+
+    /// <summary>
+    /// Builds the resource as seen at <paramref name="now"/> (a pending challenge past expiry reads expired),
+    /// by a backend or, with <paramref name="forDevice"/>, by the factor's device.
+    /// </summary>
+    public static ChallengeResource From(Challenge c, long now, string root, bool forDevice = false)
     {
         var url = VerifyUrls.Entity(root, c.ServiceSid, c.Identity) + "/Challenges/" + c.Sid;
         return new ChallengeResource(
@@ -21,7 +40,12 @@ public sealed record ChallengeResource(
             c.DateResponded is { } responded ? TwilioDate.ToWire(responded) : null,
             TwilioDate.ToWire(c.ExpirationDate), ChallengeRules.StatusAt(c, now), c.RespondedReason,
             DetailsOf(c), Map(c.HiddenDetails), Map(c.Metadata), c.FactorType, url,
-            new Dictionary<string, string> { ["notifications"] = url + "/Notifications" });
+            new Dictionary<string, string> { ["notifications"] = url + "/Notifications" })
+        {
+            NumberMatch = forDevice ? null : c.NumberMatch,
+            NumberChoices = forDevice && c.NumberChoices is not null ? JsonSerializer.Deserialize<int[]>(c.NumberChoices) : null,
+            DenialReason = c.DenialReason,
+        };
     }
 
     /// <summary>

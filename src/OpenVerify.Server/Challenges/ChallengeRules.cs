@@ -47,7 +47,15 @@ public static class ChallengeRules
     /// denied as a JSON string.
     /// Returns the requested status; raises 60324 otherwise.
     /// </summary>
-    public static string CheckApproval(string authPayload, string publicKey, ChallengeResource shown)
+    public static string CheckApproval(string authPayload, string publicKey, ChallengeResource shown) =>
+        CheckAnswer(authPayload, publicKey, shown).Status;
+
+    /// <summary>
+    /// <see cref="CheckApproval"/>, plus the OpenVerify members the device may sign next to the status:
+    /// <c>number_match</c> (a JSON integer) and <c>reported</c> (a JSON boolean). Both are under the
+    /// signature, and <c>sid</c> is too, so a number cannot be altered nor carried to another challenge.
+    /// </summary>
+    public static SignedAnswer CheckAnswer(string authPayload, string publicKey, ChallengeResource shown)
     {
         if (!CompactJws.TryParse(authPayload, out var jws))
         {
@@ -87,9 +95,31 @@ public static class ChallengeRules
             }
 
             var status = payload["status"] is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
-            return status is ChallengeStatuses.Approved or ChallengeStatuses.Denied
-                ? status
-                : throw ErrorCatalogue.ChallengeVerificationFailed("the signed status must be approved or denied");
+            if (status is not (ChallengeStatuses.Approved or ChallengeStatuses.Denied))
+            {
+                throw ErrorCatalogue.ChallengeVerificationFailed("the signed status must be approved or denied");
+            }
+
+            int? number = null;
+            if (payload.TryGetPropertyValue(PushFatigue.NumberClaim, out var signedNumber))
+            {
+                number = signedNumber is JsonValue n && n.GetValueKind() == JsonValueKind.Number && n.TryGetValue<int>(out var picked)
+                    ? picked
+                    : throw ErrorCatalogue.ChallengeVerificationFailed($"the signed {PushFatigue.NumberClaim} must be an integer");
+            }
+
+            var reported = false;
+            if (payload.TryGetPropertyValue(PushFatigue.ReportClaim, out var signedReport))
+            {
+                reported = signedReport?.GetValueKind() switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    _ => throw ErrorCatalogue.ChallengeVerificationFailed($"the signed {PushFatigue.ReportClaim} must be true or false"),
+                };
+            }
+
+            return new SignedAnswer(status, number, reported);
         }
     }
 }

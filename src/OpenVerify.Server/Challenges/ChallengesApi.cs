@@ -26,7 +26,7 @@ public static class ChallengesApi
     public static void MapChallengesApi(this RouteGroupBuilder v2)
     {
         var group = v2.MapGroup("/Services/{serviceSid}/Entities/{identity}/Challenges");
-        group.MapPost("", CreateChallenge);
+        group.MapPost("", CreateChallenge).RequireRateLimiting(RateLimitOptions.EntityChallengesPolicy);
         group.MapGet("", ListChallenge);
         group.MapGet("/{sid}", FetchChallenge);
         group.MapPost("/{sid}", UpdateChallenge);
@@ -35,7 +35,7 @@ public static class ChallengesApi
     /// <summary>POST …/Challenges: a backend asks the user's device to approve something.</summary>
     public static async Task<Created<ChallengeResource>> CreateChallenge(
         Caller caller, string serviceSid, string identity, VerifyForm form, IServiceStore services, IFactorStore factors,
-        IChallengeStore challenges, IOptions<OpenVerifyOptions> options, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
+        IChallengeStore challenges, IOptions<OpenVerifyOptions> options, IOptions<PushFatigueOptions> fatigue, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
@@ -70,9 +70,21 @@ public static class ChallengesApi
         }
 
         ChallengeForms.ReadDetails(form, challenge);
+        if (service.Settings.PushNumberMatching)
+        {
+            (challenge.NumberMatch, challenge.NumberChoices) = PushFatigue.NewNumber();
+        }
+
         var lifetime = DateTimeOffset.FromUnixTimeSeconds(challenge.ExpirationDate) - now;
         var push = PushJob.For(challenge, factor, service.Settings, lifetime, now);
-        if (!await challenges.TryAddAsync(challenge, push, http.RequestAborted))
+        var admission = await challenges.TryAddLimitedAsync(challenge, push,
+            PushFatigue.LimitsFor(service.Settings, fatigue.Value), now.ToUnixTimeSeconds(), http.RequestAborted);
+        if (admission.Outcome is AdmissionOutcome.TooManyPending or AdmissionOutcome.CoolingDown)
+        {
+            throw PushFatigue.Refusal(admission);
+        }
+
+        if (admission.Outcome != AdmissionOutcome.Added)
         {
             // Deleted since it was read (here or on another instance).
             throw ErrorCatalogue.NotFound(VerifyUrls.Entity("", service.Sid, identity) + "/Factors/" + factorSid);
@@ -111,7 +123,7 @@ public static class ChallengesApi
         var rows = await challenges.ListAsync(service.Sid, identity, factorSid, status, now, pageQuery, http.RequestAborted);
         var root = VerifyUrls.Base(http);
         var filters = new KeyValuePair<string, string?>[] { new("FactorSid", query.Get("FactorSid")), new("Status", status), new("Order", query.Get("Order")) };
-        return TypedResults.Ok(ListEnvelope.Build("challenges", ListEnvelope.CollectionUrl(http), page, pageQuery.Slice(rows), c => c.Id, c => ChallengeResource.From(c, now, root), filters));
+        return TypedResults.Ok(ListEnvelope.Build("challenges", ListEnvelope.CollectionUrl(http), page, pageQuery.Slice(rows), c => c.Id, c => ChallengeResource.From(c, now, root, caller is DeviceCaller), filters));
     }
 
     /// <summary>
@@ -123,7 +135,7 @@ public static class ChallengesApi
     {
         var challenge = await FindAsync(caller, serviceSid, identity, sid, services, challenges, http);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var resource = ChallengeResource.From(challenge, now, VerifyUrls.Base(http));
+        var resource = ChallengeResource.From(challenge, now, VerifyUrls.Base(http), caller is DeviceCaller);
         if (resource.Status == ChallengeStatuses.Pending)
         {
             http.Response.Headers[VerifyHeaders.SignatureFields] = ChallengeRules.SignatureFields;
@@ -135,7 +147,7 @@ public static class ChallengesApi
     /// <summary>POST …/Challenges/{sid}: the device approves or denies with a signed AuthPayload.</summary>
     public static async Task<IResult> UpdateChallenge(
         Caller caller, string serviceSid, string identity, string sid, VerifyForm form, IServiceStore services, IFactorStore factors,
-        IChallengeStore challenges, IAccountStore accounts, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
+        IChallengeStore challenges, IAccountStore accounts, IOptions<PushFatigueOptions> fatigue, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         var challenge = await FindAsync(caller, serviceSid, identity, sid, services, challenges, http);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -156,7 +168,8 @@ public static class ChallengesApi
         }
 
         var root = VerifyUrls.Base(http);
-        var status = ChallengeRules.CheckApproval(authPayload, factor.PublicKey, ChallengeResource.From(challenge, now, root));
+        var answer = ChallengeRules.CheckAnswer(authPayload, factor.PublicKey, ChallengeResource.From(challenge, now, root));
+        var (status, denialReason) = PushFatigue.Decide(challenge, answer, form.Bool(PushFatigue.ReportField));
         var metadataJson = metadata is null ? null : JsonSerializer.Serialize(metadata);
         // The challenge as it will read once answered: the response and the event show it.
         challenge.Status = status;
@@ -164,10 +177,13 @@ public static class ChallengesApi
         challenge.Metadata = metadataJson;
         challenge.DateUpdated = now;
         challenge.DateResponded = now;
-        var shown = ChallengeResource.From(challenge, now, root);
-        var eventType = status == ChallengeStatuses.Approved ? VerifyEvent.Types.ChallengeApproved : VerifyEvent.Types.ChallengeDenied;
-        var answeredEvent = VerifyEvent.ForChallenge(eventType, challenge, factor.FriendlyName, shown, DateTimeOffset.FromUnixTimeSeconds(now));
-        if (!await challenges.TryRespondAsync(challenge.Sid, status, metadataJson, now, [answeredEvent], http.RequestAborted))
+        challenge.DenialReason = denialReason;
+        var shown = ChallengeResource.From(challenge, now, root, forDevice: true);
+        var at = DateTimeOffset.FromUnixTimeSeconds(now);
+        var events = PushFatigueEvents.ForAnswer(challenge, factor, shown, at);
+        var limits = PushFatigue.LimitsFor((await services.FindAsync(challenge.AccountSid, challenge.ServiceSid, http.RequestAborted))?.Settings ?? new(), fatigue.Value);
+        if (!await challenges.TryAnswerAsync(new ChallengeAnswer(challenge.Sid, challenge.FactorSid, status, metadataJson, denialReason, now), events,
+            denials => PushFatigueEvents.AfterDenial(denials, now, limits, factor, at), limits.LookbackSeconds, http.RequestAborted))
         {
             // Lost a race, or expired meanwhile: answer with what happened.
             var current = await challenges.FindAsync(challenge.ServiceSid, challenge.Identity, challenge.Sid, http.RequestAborted) ?? throw ErrorCatalogue.ChallengeNotFound();

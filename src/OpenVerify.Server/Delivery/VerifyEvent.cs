@@ -34,6 +34,10 @@ public sealed record VerifyEvent(
         public const string ChallengeDenied = "challenge.denied";
         /// <summary>A challenge expired unanswered (OpenVerify only).</summary>
         public const string ChallengeExpired = "challenge.expired";
+        /// <summary>The user denied with "I did not request this" (OpenVerify only; a challenge.denied goes out too).</summary>
+        public const string ChallengeReported = "challenge.reported";
+        /// <summary>A factor's denials started a cool-down: new challenges are refused for a while (OpenVerify only).</summary>
+        public const string FactorCooldown = "factor.cooldown";
     }
 
     /// <summary>A factor event.</summary>

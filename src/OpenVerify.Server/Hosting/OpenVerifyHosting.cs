@@ -66,6 +66,8 @@ public static class OpenVerifyHosting
         services.AddSingleton<Maintenance>();
         services.AddHostedService<StorageStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<Maintenance>());
+        services.AddOptions<PushFatigueOptions>().Bind(configuration.GetSection(PushFatigueOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOpenVerifyRateLimits(configuration);
         services.ConfigureHttpJsonOptions(o => VerifyJson.Configure(o.SerializerOptions));
         services.AddOpenVerifyTelemetry(configuration);
         services.AddOpenVerifyHealth();
@@ -81,6 +83,8 @@ public static class OpenVerifyHosting
     public static WebApplication MapOpenVerify(this WebApplication app)
     {
         app.UseMiddleware<ErrorWriter>();
+        // After routing (so the per-entity policy sees the route) and inside the error writer; health is never limited.
+        app.UseRateLimiter();
         app.MapOpenVerifyHealth();
         app.MapOpenVerifyTelemetry();
         app.MapOpenVerifyOpenApi();
@@ -89,6 +93,7 @@ public static class OpenVerifyHosting
         v2.MapEntitiesApi();
         v2.MapFactorsApi();
         v2.MapChallengesApi();
+        v2.MapPushFatigueApi();
         v2.MapNotificationsApi();
         v2.MapWebhooksApi();
         v2.MapAccessTokensApi();

@@ -80,6 +80,19 @@ public sealed class ServiceSettings
     /// fetches the details over TLS. Twilio's helper libraries ignore the extra response field.
     /// </summary>
     public bool PushHideMessage { get; set; }
+    /// <summary>
+    /// OpenVerify extension (form <c>Push.NumberMatching</c>, response <c>push.number_matching</c>): CreateChallenge
+    /// returns <c>number_match</c> for the backend to show, and approving requires the device to sign that number.
+    /// </summary>
+    public bool PushNumberMatching { get; set; }
+    /// <summary>OpenVerify extension (<c>Push.PendingLimit</c>): pending challenges per factor; 0 = no limit, null = the server's default.</summary>
+    public int? PushPendingLimit { get; set; }
+    /// <summary>OpenVerify extension (<c>Push.CooldownDenials</c>): denials within the window that start a cool-down; 0 = never, null = the server's default.</summary>
+    public int? PushCooldownDenials { get; set; }
+    /// <summary>OpenVerify extension (<c>Push.CooldownWindowMinutes</c>): the window the denials are counted in; null = the server's default.</summary>
+    public int? PushCooldownWindowMinutes { get; set; }
+    /// <summary>OpenVerify extension (<c>Push.CooldownMinutes</c>): how long new challenges are refused; null = the server's default.</summary>
+    public int? PushCooldownMinutes { get; set; }
     /// <summary>CR SID of the APNs credential.</summary>
     public string? ApnCredentialSid { get; set; }
     /// <summary>CR SID of the FCM credential.</summary>

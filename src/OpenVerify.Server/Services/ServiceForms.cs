@@ -23,6 +23,12 @@ public static class ServiceForms
         s.VerifyEventSubscriptionEnabled = form.Bool("VerifyEventSubscriptionEnabled") ?? s.VerifyEventSubscriptionEnabled;
         s.PushIncludeDate = form.Bool("Push.IncludeDate") ?? s.PushIncludeDate;
         s.PushHideMessage = form.Bool("Push.HideMessage") ?? s.PushHideMessage; // OpenVerify extension
+        // OpenVerify push-fatigue extensions (docs/security.md).
+        s.PushNumberMatching = form.Bool("Push.NumberMatching") ?? s.PushNumberMatching;
+        s.PushPendingLimit = form.Int("Push.PendingLimit", 0, 1000) ?? s.PushPendingLimit;
+        s.PushCooldownDenials = form.Int("Push.CooldownDenials", 0, 1000) ?? s.PushCooldownDenials;
+        s.PushCooldownWindowMinutes = form.Int("Push.CooldownWindowMinutes", 1, 1440) ?? s.PushCooldownWindowMinutes;
+        s.PushCooldownMinutes = form.Int("Push.CooldownMinutes", 1, 1440) ?? s.PushCooldownMinutes;
         s.ApnCredentialSid = form.Sid("Push.ApnCredentialSid", SidPrefix.Credential) ?? s.ApnCredentialSid;
         s.FcmCredentialSid = form.Sid("Push.FcmCredentialSid", SidPrefix.Credential) ?? s.FcmCredentialSid;
         s.TotpIssuer = form.Text("Totp.Issuer", 255) ?? s.TotpIssuer;

@@ -19,7 +19,8 @@ public sealed record ServiceResource(
         return new ServiceResource(
             service.Sid, service.AccountSid, service.FriendlyName, s.CodeLength, s.LookupEnabled, s.Psd2Enabled,
             s.SkipSmsToLandlines, s.DtmfInputRequired, s.TtsName, s.DoNotShareWarningEnabled, s.CustomCodeEnabled,
-            new PushShape(s.PushIncludeDate, s.ApnCredentialSid, s.FcmCredentialSid, s.PushHideMessage),
+            new PushShape(s.PushIncludeDate, s.ApnCredentialSid, s.FcmCredentialSid, s.PushHideMessage,
+                s.PushNumberMatching, s.PushPendingLimit, s.PushCooldownDenials, s.PushCooldownWindowMinutes, s.PushCooldownMinutes),
             new TotpShape(s.TotpIssuer, s.TotpTimeStep, s.TotpCodeLength, s.TotpSkew),
             s.DefaultTemplateSid,
             new WhatsappShape(s.WhatsappMsgServiceSid, s.WhatsappFrom),
@@ -41,8 +42,12 @@ public sealed record ServiceResource(
             });
     }
 
-    /// <summary><c>push</c>; <c>hide_message</c> is an OpenVerify extension.</summary>
-    public sealed record PushShape(bool IncludeDate, string? ApnCredentialSid, string? FcmCredentialSid, bool HideMessage);
+    /// <summary>
+    /// <c>push</c>; <c>hide_message</c> and the push-fatigue settings after it are OpenVerify extensions
+    /// (a null limit means the server's default, see docs/security.md).
+    /// </summary>
+    public sealed record PushShape(bool IncludeDate, string? ApnCredentialSid, string? FcmCredentialSid, bool HideMessage,
+        bool NumberMatching, int? PendingLimit, int? CooldownDenials, int? CooldownWindowMinutes, int? CooldownMinutes);
 
     /// <summary><c>totp</c>: null until configured, as in Twilio's examples.</summary>
     public sealed record TotpShape(string? Issuer, int? TimeStep, int? CodeLength, int? Skew);

@@ -7,12 +7,13 @@ namespace OpenVerify.Server.Webhooks;
 public static class WebhookForms
 {
     /// <summary>
-    /// Event types a webhook may subscribe to: Twilio's six, plus <c>challenge.expired</c>,
-    /// <c>factor.expired</c> and <c>factor.locked</c>, which Twilio lacks and which are only sent to webhooks naming them.
+    /// Event types a webhook may subscribe to: Twilio's six, plus <c>challenge.expired</c>, <c>factor.expired</c>,
+    /// the TOTP <c>factor.locked</c> and the push-fatigue <c>challenge.reported</c> and <c>factor.cooldown</c>,
+    /// which Twilio lacks and which are only sent to webhooks naming them.
     /// </summary>
     public static readonly string[] EventTypes =
         ["*", "factor.created", "factor.verified", "factor.deleted", "challenge.approved", "challenge.denied", "challenge.expired", "factor.expired",
-        "factor.locked"];
+            "factor.locked", "challenge.reported", "factor.cooldown"];
 
     /// <summary>
     /// Twilio's five event types, the ones <c>*</c> stands for. Note: <c>challenge.expired</c> and

@@ -19,6 +19,29 @@ internal sealed class VerifyBackend(HttpClient http) : IDisposable
         return json.RootElement.GetProperty("sid").GetString()!;
     }
 
+    /// <summary>A service with OpenVerify's number matching on (Push.NumberMatching).</summary>
+    public async Task<string> CreateNumberMatchingServiceAsync()
+    {
+        using var json = await SendAsync(HttpMethod.Post, "v2/Services", [new("FriendlyName", "E2E matched"), new("Push.NumberMatching", "true")], HttpStatusCode.Created);
+        return json.RootElement.GetProperty("sid").GetString()!;
+    }
+
+    /// <summary>A challenge on a number-matching service: its SID and the number the login screen would show.</summary>
+    public async Task<(string Sid, int Number)> CreateNumberMatchedChallengeAsync(string serviceSid, string identity, string factorSid, string message)
+    {
+        using var json = await SendAsync(HttpMethod.Post, $"v2/Services/{serviceSid}/Entities/{identity}/Challenges",
+            [new("FactorSid", factorSid), new("Details.Message", message)], HttpStatusCode.Created);
+        return (json.RootElement.GetProperty("sid").GetString()!, json.RootElement.GetProperty("number_match").GetInt32());
+    }
+
+    /// <summary>The challenge's status and OpenVerify denial reason (null when none).</summary>
+    public async Task<(string Status, string? DenialReason)> ChallengeOutcomeAsync(string serviceSid, string identity, string challengeSid)
+    {
+        using var json = await SendAsync(HttpMethod.Get, $"v2/Services/{serviceSid}/Entities/{identity}/Challenges/{challengeSid}", null, HttpStatusCode.OK);
+        return (json.RootElement.GetProperty("status").GetString()!,
+            json.RootElement.TryGetProperty("denial_reason", out var reason) ? reason.GetString() : null);
+    }
+
     public async Task<string> CreateAccessTokenAsync(string serviceSid, string identity)
     {
         using var json = await SendAsync(HttpMethod.Post, $"v2/Services/{serviceSid}/AccessTokens", [new("Identity", identity), new("FactorType", "push")], HttpStatusCode.Created);

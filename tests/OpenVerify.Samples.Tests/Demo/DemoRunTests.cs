@@ -21,6 +21,7 @@ public sealed class DemoRunTests
         Assert.Contains("The backend learnt approved by webhook; session started for alice", text);
         Assert.Contains("The backend learnt denied by webhook", text);
         Assert.Contains("approved silently", text);
+        Assert.Contains("the number was signed with the approval", text);
         Assert.Contains("refused a forged challenge.approved webhook with 403", text);
         foreach (var type in new[] { "factor.created", "factor.verified", "challenge.approved", "challenge.denied" })
         {

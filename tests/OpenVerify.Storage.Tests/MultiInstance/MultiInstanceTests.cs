@@ -109,6 +109,41 @@ public sealed class MultiInstanceTests(PostgresFixture postgres, ITestOutputHelp
     }
 
     [Fact]
+    public async Task Concurrent_challenges_for_one_factor_across_instances_stop_at_the_pending_limit()
+    {
+        // Issue #13: the pending limit (default 5) is counted in the database with the factor's row locked.
+        var account = await hosts[0].Services.GetRequiredService<AccountBootstrap>().CreateAsync("pending", ct);
+        var backend = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(account.Sid + ":" + account.AuthToken)));
+        var serviceSid = (await SendAsync(clients[0], "/v2/Services", backend, new() { ["FriendlyName"] = "Bank" })).Json.GetProperty("sid").GetString()!;
+        const string identity = "user-pending";
+        var entity = $"/v2/Services/{serviceSid}/Entities/{identity}";
+        var token = await SendAsync(clients[1], $"/v2/Services/{serviceSid}/AccessTokens", backend, new() { ["Identity"] = identity, ["FactorType"] = "push" });
+        using var device = new TestDevice(account.Sid);
+        var enrolment = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("token:" + token.Json.GetProperty("token").GetString())));
+        var factor = await SendAsync(clients[2], entity + "/Factors", enrolment, new()
+        {
+            ["FriendlyName"] = "phone", ["FactorType"] = "push", ["Binding.PublicKey"] = device.PublicKey, ["Binding.Alg"] = "ES256",
+            ["Config.SdkVersion"] = "0.9.0", ["Config.AppId"] = "com.example.bank", ["Config.NotificationPlatform"] = "none",
+        });
+        device.FactorSid = factor.Json.GetProperty("sid").GetString()!;
+        device.CredentialSid = factor.Json.GetProperty("config").GetProperty("credential_sid").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(clients[0], entity + "/Factors/" + device.FactorSid, device.Authorization(TimeProvider.System), new() { ["AuthPayload"] = device.FactorProof() })).Status);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
+            SendAsync(clients[i % InstanceCount], entity + "/Challenges", backend, new() { ["FactorSid"] = device.FactorSid, ["Details.Message"] = "Log in " + i + "?" }))));
+
+        Assert.Equal(5, results.Count(r => r.Status == HttpStatusCode.Created));
+        Assert.All(results.Where(r => r.Status != HttpStatusCode.Created), r =>
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, r.Status);
+            Assert.Equal(20429, r.Json.GetProperty("code").GetInt32());
+            Assert.Equal("true", Assert.Single(r.Headers.GetValues("Twilio-Reached-Rate-Limit")));
+        });
+        await using var c = await OpenAsync();
+        Assert.Equal(5, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM challenges WHERE factor_sid = @f AND status = 'pending'", new { f = device.FactorSid }));
+    }
+
+    [Fact]
     public async Task Three_outbox_workers_deliver_every_message_exactly_once()
     {
         const int total = 300;

@@ -290,8 +290,12 @@ public sealed class DeviceEmulator
     public Task DenyAsync(DeviceFactor factor, string challengeSid, CancellationToken cancellationToken = default) =>
         UpdateChallengeAsync(factor, challengeSid, "denied", cancellationToken);
 
-    /// <summary>Steps 1–2 of <see cref="UpdateChallengeAsync"/>: R5, the checks, and the signed AuthPayload JWT.</summary>
-    public async Task<string> PrepareAnswerAsync(DeviceFactor factor, string challengeSid, string status, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Steps 1–2 of <see cref="UpdateChallengeAsync"/>: R5, the checks, and the signed AuthPayload JWT.
+    /// <paramref name="extra"/> adds members a Twilio SDK never signs (OpenVerify's <c>number_match</c>, <c>reported</c>).
+    /// </summary>
+    public async Task<string> PrepareAnswerAsync(DeviceFactor factor, string challengeSid, string status, CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<string, JsonNode?>? extra = null)
     {
         var challenge = await GetChallengeAsync(factor, challengeSid, cancellationToken);
         var body = challenge.Body;
@@ -333,6 +337,11 @@ public sealed class DeviceEmulator
         }
 
         payload["status"] = status;
+        foreach (var (name, value) in extra ?? new Dictionary<string, JsonNode?>())
+        {
+            payload[name] = value?.DeepClone();
+        }
+
         // Note: both SDKs pass an empty header map; Android's org.json keeps typ, alg order, iOS's dictionary does not.
         var header = Flavour == DeviceFlavour.Android ? """{"typ":"JWT","alg":"ES256"}""" : """{"alg":"ES256","typ":"JWT"}""";
         return SignJwt(factor.Key, header, ToSdkJson(payload));

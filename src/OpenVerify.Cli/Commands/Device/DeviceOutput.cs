@@ -85,7 +85,7 @@ public static class DeviceOutput
             }
         }
 
-        return new JsonObject
+        var json = new JsonObject
         {
             ["sid"] = challenge.Sid,
             ["factor_sid"] = challenge.FactorSid,
@@ -96,6 +96,18 @@ public static class DeviceOutput
             ["date_updated"] = TwilioDate.ToWire(challenge.UpdatedAt),
             ["expiration_date"] = TwilioDate.ToWire(challenge.ExpirationDate),
         };
+        // OpenVerify push-fatigue fields, only when the server sent them.
+        if (challenge.NumberChoices is { } choices)
+        {
+            json["number_choices"] = new JsonArray([.. choices.Select(c => (JsonNode)c)]);
+        }
+
+        if (challenge.DenialReason is { } reason)
+        {
+            json["denial_reason"] = reason;
+        }
+
+        return json;
     }
 
     /// <summary>Local factors as a table.</summary>
@@ -144,6 +156,16 @@ public static class DeviceOutput
         foreach (var (key, value) in challenge.HiddenDetails ?? new Dictionary<string, string>())
         {
             grid.AddRow(Cell("hidden." + key), Cell(value));
+        }
+
+        if (challenge.NumberChoices is { } choices)
+        {
+            grid.AddRow(new Markup("[bold]Number[/]"), Cell("pick the one the login screen shows: " + string.Join("  ", choices)));
+        }
+
+        if (challenge.DenialReason is { } reason)
+        {
+            grid.AddRow(Cell("Denied because"), Cell(reason));
         }
 
         grid.AddRow(Cell("Created"), Cell(TwilioDate.ToWire(challenge.CreatedAt)));

@@ -16,6 +16,7 @@ public sealed class DeviceWatchCommand : DeviceCommand<DeviceWatchCommand.Settin
     private const string Approve = "Approve";
     private const string Deny = "Deny";
     private const string Skip = "Skip";
+    private const string Report = "Deny and report: I did not request this";
 
     /// <summary>Options.</summary>
     public sealed class Settings : DeviceFactorSettings
@@ -39,6 +40,11 @@ public sealed class DeviceWatchCommand : DeviceCommand<DeviceWatchCommand.Settin
         [CommandOption("--timeout <SECONDS>")]
         [Description("Exit after this many seconds (with --count: exit code 1 if fewer were answered)")]
         public double Timeout { get; init; }
+
+        /// <summary>Number matching with --auto approve.</summary>
+        [CommandOption("--number <NN>")]
+        [Description("With --auto approve: the number to approve number-matching challenges with (asked on a terminal otherwise)")]
+        public int? Number { get; init; }
 
         /// <inheritdoc />
         public override ValidationResult Validate() =>
@@ -121,7 +127,17 @@ public sealed class DeviceWatchCommand : DeviceCommand<DeviceWatchCommand.Settin
             AnsiConsole.Write(DeviceOutput.ChallengeCard(challenge));
             choice = await new SelectionPrompt<string>()
                 .Title("Approve this request?")
-                .AddChoices(Approve, Deny, Skip)
+                .AddChoices(Approve, Deny, Report, Skip)
+                .ShowAsync(AnsiConsole.Console, cancellationToken);
+        }
+
+        int? number = settings.Number;
+        if (choice == Approve && challenge.NumberChoices is { } choices && settings.Auto is null)
+        {
+            // Number matching: the user picks the number the login screen shows; a wrong pick denies.
+            number = await new SelectionPrompt<int>()
+                .Title("Which number does the login screen show?")
+                .AddChoices(choices)
                 .ShowAsync(AnsiConsole.Console, cancellationToken);
         }
 
@@ -134,7 +150,7 @@ public sealed class DeviceWatchCommand : DeviceCommand<DeviceWatchCommand.Settin
         var status = choice == Approve ? ChallengeStatus.Approved : ChallengeStatus.Denied;
         try
         {
-            var answered = await ChallengeAnswer.AnswerAsync(session, factor, challenge.Sid, status, cancellationToken);
+            var answered = await ChallengeAnswer.AnswerAsync(session, factor, challenge.Sid, status, cancellationToken, number, choice == Report);
             if (settings.Json)
             {
                 DeviceOutput.WriteJsonLine(DeviceOutput.ToJson(answered));

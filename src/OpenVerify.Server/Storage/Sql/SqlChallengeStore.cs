@@ -7,19 +7,56 @@ namespace OpenVerify.Server.Storage.Sql;
 
 internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallengeStore
 {
-    private const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date";
+    private const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date, number_match, number_choices, denial_reason";
 
     public Task<bool> TryAddAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken) =>
+        db.WriteAsync(w => InsertAsync(w, challenge, consequences), cancellationToken);
+
+    public Task<ChallengeAdmission> TryAddLimitedAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, PushLimits limits, long now, CancellationToken cancellationToken) =>
         db.WriteAsync(async w =>
         {
-            if (!await InsertAsync(w, challenge))
+            if (limits.PendingLimit > 0 || limits.CooldownDenials > 0)
             {
-                return false;
+                // Note: a no-op update takes the factor's row lock on PostgreSQL, so two instances cannot
+                // both count four pending and add a fifth and sixth; SQLite's single writer already orders them.
+                await w.Connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE factors SET id = id WHERE sid = @FactorSid", new { challenge.FactorSid }, w.Transaction, cancellationToken: w.CancellationToken));
             }
 
-            await outbox.AddAsync(w, consequences);
-            return true;
+            if (limits.CooldownDenials > 0)
+            {
+                var denials = await DenialsAsync(w, challenge.FactorSid, now - limits.LookbackSeconds);
+                if (PushFatigue.CooldownUntil(denials, limits) is { } until && until > now)
+                {
+                    return new ChallengeAdmission(AdmissionOutcome.CoolingDown, until - now);
+                }
+            }
+
+            if (limits.PendingLimit > 0)
+            {
+                var pending = await w.Connection.QuerySingleAsync<(long Count, long? FirstExpiry)>(new CommandDefinition(
+                    "SELECT COUNT(*), MIN(expiration_date) FROM challenges WHERE factor_sid = @FactorSid AND status = 'pending' AND expiration_date > @now",
+                    new { challenge.FactorSid, now }, w.Transaction, cancellationToken: w.CancellationToken));
+                if (pending.Count >= limits.PendingLimit)
+                {
+                    // A slot frees when the first pending challenge expires (or sooner, when one is answered).
+                    return new ChallengeAdmission(AdmissionOutcome.TooManyPending, Math.Max(1, (pending.FirstExpiry ?? now) - now));
+                }
+            }
+
+            return await InsertAsync(w, challenge, consequences) ? new ChallengeAdmission(AdmissionOutcome.Added) : new ChallengeAdmission(AdmissionOutcome.FactorGone);
         }, cancellationToken);
+
+    private async Task<bool> InsertAsync(WriteScope w, Challenge challenge, IEnumerable<OutboxMessage> consequences)
+    {
+        if (!await InsertAsync(w, challenge))
+        {
+            return false;
+        }
+
+        await outbox.AddAsync(w, consequences);
+        return true;
+    }
 
     /// <summary>
     /// Inserts the challenge in the unit <paramref name="w"/> if its factor still exists and is
@@ -31,8 +68,8 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
         // caller read it (on this instance or another) gets no challenge and no push.
         var id = await w.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             """
-            INSERT INTO challenges (sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date)
-            SELECT @Sid, @AccountSid, @ServiceSid, @EntitySid, @Identity, @FactorSid, @FactorType, @Status, @RespondedReason, @Message, @Fields, @IncludeDateValue, @HiddenDetails, @Metadata, @DateCreated, @DateUpdated, @DateResponded, @ExpirationDate
+            INSERT INTO challenges (sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date, number_match, number_choices)
+            SELECT @Sid, @AccountSid, @ServiceSid, @EntitySid, @Identity, @FactorSid, @FactorType, @Status, @RespondedReason, @Message, @Fields, @IncludeDateValue, @HiddenDetails, @Metadata, @DateCreated, @DateUpdated, @DateResponded, @ExpirationDate, @NumberMatch, @NumberChoices
             WHERE EXISTS (SELECT 1 FROM factors WHERE sid = @FactorSid AND status = 'verified')
             RETURNING id
             """,
@@ -41,6 +78,7 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
                 challenge.Sid, challenge.AccountSid, challenge.ServiceSid, challenge.EntitySid, challenge.Identity, challenge.FactorSid, challenge.FactorType,
                 challenge.Status, challenge.RespondedReason, challenge.Message, challenge.Fields, IncludeDateValue = challenge.IncludeDate ? 1 : 0,
                 challenge.HiddenDetails, challenge.Metadata, challenge.DateCreated, challenge.DateUpdated, challenge.DateResponded, challenge.ExpirationDate,
+                challenge.NumberMatch, challenge.NumberChoices,
             }, w.Transaction, cancellationToken: w.CancellationToken));
         if (id is null)
         {
@@ -49,6 +87,14 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
 
         challenge.Id = id.Value;
         return true;
+    }
+
+    private static async Task<IReadOnlyList<long>> DenialsAsync(WriteScope w, string factorSid, long since)
+    {
+        var times = await w.Connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT date_responded FROM challenges WHERE factor_sid = @factorSid AND status = 'denied' AND date_responded > @since ORDER BY date_responded, id",
+            new { factorSid, since }, w.Transaction, cancellationToken: w.CancellationToken));
+        return times.AsList();
     }
 
     public async Task<Challenge?> FindAsync(string serviceSid, string identity, string sid, CancellationToken cancellationToken)
@@ -78,19 +124,44 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
     }
 
     public Task<bool> TryRespondAsync(string sid, string status, string? metadata, long now, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken) =>
+        TryAnswerAsync(new ChallengeAnswer(sid, "", status, metadata, null, now), consequences, null, 0, cancellationToken);
+
+    public Task<bool> TryAnswerAsync(ChallengeAnswer answer, IEnumerable<OutboxMessage> consequences,
+        Func<IReadOnlyList<long>, IEnumerable<OutboxMessage>>? afterDenial, long lookback, CancellationToken cancellationToken) =>
         db.WriteAsync(async w =>
         {
             var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE challenges SET status = @status, responded_reason = 'none', metadata = @metadata, date_responded = @now, date_updated = @now WHERE sid = @sid AND status = 'pending' AND expiration_date > @now",
-                new { sid, status, metadata, now }, w.Transaction, cancellationToken: w.CancellationToken));
+                "UPDATE challenges SET status = @Status, responded_reason = 'none', metadata = @Metadata, denial_reason = @DenialReason, date_responded = @Now, date_updated = @Now WHERE sid = @Sid AND status = 'pending' AND expiration_date > @Now",
+                answer, w.Transaction, cancellationToken: w.CancellationToken));
             if (rows != 1)
             {
                 return false;
             }
 
             await outbox.AddAsync(w, consequences);
+            if (afterDenial is not null && answer.Status == ChallengeStatuses.Denied)
+            {
+                await outbox.AddAsync(w, afterDenial(await DenialsAsync(w, answer.FactorSid, answer.Now - lookback)));
+            }
+
             return true;
         }, cancellationToken);
+
+    public async Task<FatigueCounters> CountFatigueAsync(string serviceSid, long now, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await c.QuerySingleAsync<FatigueCounters>(new CommandDefinition(
+            """
+            SELECT
+              COUNT(CASE WHEN status = 'pending' AND expiration_date > @now THEN 1 END) AS pending,
+              COUNT(CASE WHEN status = 'approved' THEN 1 END) AS approved,
+              COUNT(CASE WHEN status = 'denied' THEN 1 END) AS denied,
+              COUNT(CASE WHEN denial_reason = 'wrong_number' THEN 1 END) AS wrongnumber,
+              COUNT(CASE WHEN denial_reason = 'reported' THEN 1 END) AS reported
+            FROM challenges WHERE service_sid = @serviceSid
+            """,
+            new { serviceSid, now }, cancellationToken: cancellationToken));
+    }
 
     public Task<IReadOnlyList<Challenge>> ExpireAsync(long now, int max, Func<Challenge, IEnumerable<OutboxMessage>> consequences, CancellationToken cancellationToken) =>
         db.WriteAsync<IReadOnlyList<Challenge>>(async w =>

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OpenVerify.Server.Challenges;
+
+/// <summary>
+/// Server-wide defaults of the push-fatigue limits (section <c>OpenVerify:PushFatigue</c>); a service's own
+/// <c>Push.PendingLimit</c>, <c>Push.CooldownDenials</c>, <c>Push.CooldownWindowMinutes</c> and
+/// <c>Push.CooldownMinutes</c> override them (docs/security.md).
+/// </summary>
+public sealed class PushFatigueOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "OpenVerify:PushFatigue";
+
+    /// <summary>Pending challenges one factor may have; one more CreateChallenge answers 429. 0 = no limit.</summary>
+    [Range(0, 1000)]
+    public int PendingLimit { get; set; } = 5;
+
+    /// <summary>Denials of one factor within <see cref="CooldownWindow"/> that start a cool-down. 0 = never.</summary>
+    [Range(0, 1000)]
+    public int CooldownDenials { get; set; } = 3;
+
+    /// <summary>The window the denials are counted in.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan CooldownWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long new challenges for the factor are refused once a cool-down starts.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan Cooldown { get; set; } = TimeSpan.FromMinutes(15);
+}
