@@ -41,4 +41,6 @@ public sealed class Challenge
     public long? DateResponded { get; set; }
     /// <summary>Unix seconds.</summary>
     public long ExpirationDate { get; set; }
+    /// <summary>Its factor's change number at its last change (the live channel's cursor; read by <see cref="Live.IChallengeChanges"/> only).</summary>
+    public long ChangeSeq { get; set; }
 }

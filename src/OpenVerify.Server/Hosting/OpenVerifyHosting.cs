@@ -17,6 +17,7 @@ using OpenVerify.Server.Entities;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Factors.Totp;
 using OpenVerify.Server.Http;
+using OpenVerify.Server.Live;
 using OpenVerify.Server.Notifications;
 using OpenVerify.Server.Secrets;
 using OpenVerify.Server.Services;
@@ -46,6 +47,9 @@ public static class OpenVerifyHosting
         services.AddSingleton<IEntityStore, SqlEntityStore>();
         services.AddSingleton<IFactorStore, SqlFactorStore>();
         services.AddSingleton<IChallengeStore, SqlChallengeStore>();
+        services.AddOptions<LiveOptions>().Bind(configuration.GetSection(LiveOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ChallengeFeed>();
+        services.AddSingleton<IChallengeChanges, SqlChallengeChanges>();
         services.AddSingleton<INotificationStore, SqlNotificationStore>();
         services.AddSingleton<IWebhookStore, SqlWebhookStore>();
         services.AddSingleton<IAccessTokenStore, SqlAccessTokenStore>();
@@ -77,6 +81,7 @@ public static class OpenVerifyHosting
         v2.MapEntitiesApi();
         v2.MapFactorsApi();
         v2.MapChallengesApi();
+        v2.MapChallengeEventsApi();
         v2.MapNotificationsApi();
         v2.MapWebhooksApi();
         v2.MapAccessTokensApi();

@@ -2,12 +2,13 @@ using Dapper;
 using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Challenges;
 using OpenVerify.Server.Delivery;
+using OpenVerify.Server.Live;
 
 namespace OpenVerify.Server.Storage.Sql;
 
-internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallengeStore
+internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox, ChallengeFeed feed) : IChallengeStore
 {
-    private const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date";
+    internal const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date";
 
     public Task<bool> TryAddAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken) =>
         db.WriteAsync(async w =>
@@ -17,6 +18,7 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
                 return false;
             }
 
+            await SqlChallengeChanges.StampAsync(w, feed, challenge.FactorSid, challenge.Sid);
             await outbox.AddAsync(w, consequences);
             return true;
         }, cancellationToken);
@@ -80,14 +82,15 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
     public Task<bool> TryRespondAsync(string sid, string status, string? metadata, long now, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken) =>
         db.WriteAsync(async w =>
         {
-            var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE challenges SET status = @status, responded_reason = 'none', metadata = @metadata, date_responded = @now, date_updated = @now WHERE sid = @sid AND status = 'pending' AND expiration_date > @now",
+            var factorSid = await w.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "UPDATE challenges SET status = @status, responded_reason = 'none', metadata = @metadata, date_responded = @now, date_updated = @now WHERE sid = @sid AND status = 'pending' AND expiration_date > @now RETURNING factor_sid",
                 new { sid, status, metadata, now }, w.Transaction, cancellationToken: w.CancellationToken));
-            if (rows != 1)
+            if (factorSid is null)
             {
                 return false;
             }
 
+            await SqlChallengeChanges.StampAsync(w, feed, factorSid, sid);
             await outbox.AddAsync(w, consequences);
             return true;
         }, cancellationToken);
@@ -108,6 +111,12 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
                 new { now, max }, w.Transaction, cancellationToken: w.CancellationToken));
             // RETURNING has no defined order; events go out in creation order.
             var expired = rows.OrderBy(c => c.Id).ToList();
+            // Factor rows are locked in one order, so two instances' sweeps cannot deadlock on them.
+            foreach (var challenge in expired.OrderBy(c => c.FactorSid, StringComparer.Ordinal).ThenBy(c => c.Id))
+            {
+                await SqlChallengeChanges.StampAsync(w, feed, challenge.FactorSid, challenge.Sid);
+            }
+
             await outbox.AddAsync(w, expired.SelectMany(consequences));
             return expired;
         }, cancellationToken);
