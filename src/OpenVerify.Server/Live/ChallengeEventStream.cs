@@ -131,18 +131,7 @@ internal sealed class ChallengeEventStream(
             until = nextExpiry < until ? nextExpiry : until;
         }
 
-        var change = subscription.WaitAsync();
-        if (change.IsCompleted)
-        {
-            return true;
-        }
-
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(until > now ? until - now : TimeSpan.Zero, clock, timer.Token);
-        var first = await Task.WhenAny(change, delay);
-        await timer.CancelAsync();
-        cancellationToken.ThrowIfCancellationRequested();
-        return first == change;
+        return await subscription.WaitAsync(until - now, clock, cancellationToken);
     }
 
     private void Append(Challenge challenge, long now)

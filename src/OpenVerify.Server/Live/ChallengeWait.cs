@@ -42,11 +42,7 @@ public static class ChallengeWait
                 return current;
             }
 
-            var change = subscription.WaitAsync();
-            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(change, Task.Delay(deadline - now, clock, timer.Token));
-            await timer.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
+            await subscription.WaitAsync(deadline - now, clock, cancellationToken);
         }
     }
 }

@@ -26,21 +26,48 @@ public sealed class FeedSubscription : IDisposable
     /// <summary>A device stream (counted against the stream limits) rather than a backend wait.</summary>
     public bool IsStream { get; }
 
-    /// <summary>Completes at the next change after the last call (at once if one came meanwhile).</summary>
-    public Task WaitAsync()
+    /// <summary>
+    /// Waits for the next change since the last call (true at once if one came meanwhile), or for
+    /// <paramref name="timeout"/> on <paramref name="clock"/> (false). Holds no thread while waiting.
+    /// </summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
+        Task change;
         lock (gate)
         {
             if (signalled)
             {
                 signalled = false;
-                return Task.CompletedTask;
+                return true;
             }
 
             // The holder's continuation must not run on the thread that announces (a commit).
-            waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return waiter.Task;
+            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            change = waiter.Task;
         }
+
+        using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            await Task.WhenAny(change, Task.Delay(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, clock, timer.Token));
+            await timer.CancelAsync();
+        }
+
+        lock (gate)
+        {
+            // From now on a change is remembered for the next call, not lost on this finished wait.
+            if (waiter?.Task == change)
+            {
+                waiter = null;
+            }
+        }
+
+        if (change.IsCompleted)
+        {
+            return true;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return false;
     }
 
     internal void Signal()
