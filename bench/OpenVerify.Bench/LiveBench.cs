@@ -36,7 +36,12 @@ internal static class LiveBench
         var delays = new ConcurrentBag<double>();
         var opened = 0;
 
+        // The server's own idle cost (maintenance, outbox polls), without streams, over the same window.
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        var baseCpuStart = ProcessStats.CpuSeconds(pid) ?? double.NaN;
+        var baseWindow = Stopwatch.StartNew();
+        await Task.Delay(duration, cancellationToken);
+        var baseShare = ((ProcessStats.CpuSeconds(pid) ?? double.NaN) - baseCpuStart) / baseWindow.Elapsed.TotalSeconds * 100;
         var rssBefore = ProcessStats.RssMiB(pid) ?? double.NaN;
         log($"live [{storage}]: opening {devices.Length} event streams (server RSS {rssBefore:0} MiB)");
         var readers = new List<Task>(devices.Length);
@@ -92,7 +97,7 @@ internal static class LiveBench
         var perStreamKiB = (rssOpen - rssBefore) * 1024 / Math.Max(1, opened);
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"Live mode [{storage}]: {opened} idle event streams took {rssOpen - rssBefore:0} MiB of server RSS ({perStreamKiB:0.0} KiB per stream, {rssBefore:0} -> {rssOpen:0} MiB); "
-            + $"while idle for {idle.Elapsed.TotalSeconds:0} s the server used {idleCpu:0.00} s of CPU ({idleShare:0.0}% of one core, heartbeats included). "
+            + $"while idle for {idle.Elapsed.TotalSeconds:0} s the server used {idleCpu:0.00} s of CPU ({idleShare:0.0}% of one core, heartbeats included; {baseShare:0.0}% without streams). "
             + $"At {Rate:0} challenges/s for {duration.TotalSeconds:0} s: {sorted.Length} of {created} events arrived ({errors} create errors), "
             + $"create-to-event p50 {Percentile(0.50):0.0} ms, p99 {Percentile(0.99):0.0} ms, max {(sorted.Length == 0 ? double.NaN : sorted[^1]):0.0} ms.");
         log(summary);
