@@ -52,6 +52,9 @@ internal sealed class BenchOptions
                      request, 32 flows at once (--devices, --concurrency override)
           scale      full mode after seeding --scale-challenges challenges and --scale-entities entities
                      (SQLite only)
+          live       the live channel (issue 16): --devices (default 5000) idle event streams; the
+                     server's memory per open stream and CPU while they idle (--duration), then
+                     challenges at 200/s for --duration and the delay from create to event (not part of all)
           startup    restarts `openverify serve` and runs sdk load as soon as /healthz answers:
                      time to the first 200, flows/s per second for --startup-seconds, then
                      --warmup and a steady-state window of --duration (not part of all)
@@ -129,7 +132,7 @@ internal sealed class BenchOptions
             }
         }
 
-        o.Modes = List(o.Mode, "--mode", "all", "full", "ceiling", "rate", "sdk", "scale", "startup");
+        o.Modes = List(o.Mode, "--mode", "all", "full", "ceiling", "rate", "sdk", "scale", "startup", "live");
 
         if (o.Url is not null && (o.AccountSid is null || o.AuthToken is null))
         {
@@ -147,10 +150,10 @@ internal sealed class BenchOptions
     /// <summary>The modes given with --mode (all of them for all).</summary>
     public IReadOnlyList<string> Modes { get; private set; } = ["all"];
 
-    public bool Runs(string mode) => Modes.Contains(mode) || (Modes.Contains("all") && mode != "startup");
+    public bool Runs(string mode) => Modes.Contains(mode) || (Modes.Contains("all") && mode is not ("startup" or "live"));
 
     /// <summary>Note: the sdk-like modes default to the independent generator of issue 11 (50 devices, 32 flows at once).</summary>
-    public int DevicesFor(string mode) => Devices ?? (mode is "sdk" or "startup" ? 50 : 256);
+    public int DevicesFor(string mode) => Devices ?? (mode switch { "sdk" or "startup" => 50, "live" => LiveBench.DefaultStreams, _ => 256 });
 
     public int ConcurrencyFor(string mode) => Concurrency ?? (mode is "sdk" or "startup" ? 32 : 64);
 

@@ -270,6 +270,18 @@ try
             {
                 await StartupAsync(kind);
             }
+
+            if (options.Runs("live"))
+            {
+                var (target, _) = await StorageAsync(kind, "live");
+                await using var server = await StartAsync(target);
+                Log($"openverify serve pid {server.Pid} on {kind}");
+                var (api, devices) = await SetUpAsync(server.Url, "live");
+                using (api)
+                {
+                    notes.Add(await LiveBench.RunAsync(kind, api, devices, server.Pid, options.Duration, Log, token));
+                }
+            }
         }
     }
 }

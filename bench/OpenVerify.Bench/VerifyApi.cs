@@ -54,6 +54,9 @@ internal sealed class VerifyApi : IDisposable
 
     public string ServiceSid { get; set; } = "";
 
+    /// <summary>The backend's Basic header (account SID and auth token).</summary>
+    public AuthenticationHeaderValue Backend => backend;
+
     /// <summary>Creates the benchmark's service.</summary>
     public async Task CreateServiceAsync(CancellationToken cancellationToken)
     {

@@ -11,6 +11,7 @@ public sealed partial class VerifyClient : IDisposable
 {
     private readonly PushFactors pushFactors;
     private readonly PushChallenges pushChallenges;
+    private readonly ChallengeWatch challengeWatch;
     private readonly LocalFactors factors;
     private readonly ILogger logger;
     private readonly HttpClient? ownedHttp;
@@ -21,6 +22,7 @@ public sealed partial class VerifyClient : IDisposable
         factors = new LocalFactors(factorStore);
         pushFactors = new PushFactors(transport, keys, factors, device);
         pushChallenges = new PushChallenges(transport, keys, factors);
+        challengeWatch = new ChallengeWatch(transport, factors, pushChallenges);
         this.logger = logger;
         this.ownedHttp = ownedHttp;
         BaseUrl = baseUrl;
@@ -82,6 +84,17 @@ public sealed partial class VerifyClient : IDisposable
     /// <exception cref="VerifyClientException">Input error <see cref="InputErrorReason.WrongFactor"/> when it belongs to another factor.</exception>
     public Task<Challenge> GetChallengeAsync(string challengeSid, string factorSid, CancellationToken cancellationToken = default) =>
         pushChallenges.GetAsync(challengeSid, factorSid, cancellationToken);
+
+    /// <summary>
+    /// Watches a local factor's challenges until cancelled: each one pending now or later, and each
+    /// answer or expiry. On an OpenVerify server this holds its live event stream open (no FCM or
+    /// APNs needed; reconnecting with a fresh JWT and the last event id, so nothing is lost or
+    /// repeated); on a server without it (Twilio) it polls the pending list every <paramref name="pollInterval"/>
+    /// (default 2 s) and reports a challenge that left it as updated.
+    /// </summary>
+    /// <exception cref="VerifyClientException">The server refused the device (e.g. the factor was deleted).</exception>
+    public IAsyncEnumerable<ChallengeEvent> WatchChallengesAsync(string factorSid, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default) =>
+        challengeWatch.WatchAsync(factorSid, pollInterval ?? TimeSpan.FromSeconds(2), cancellationToken);
 
     /// <summary>
     /// Lists a local factor's challenges, one page at a time (R6). Pass the returned

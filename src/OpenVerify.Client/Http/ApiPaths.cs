@@ -11,6 +11,8 @@ internal static class ApiPaths
     public static string Challenges(Factor factor) =>
         $"Services/{Segment(factor.ServiceSid, "service SID")}/Entities/{Segment(factor.Identity, "identity")}/Challenges";
 
+    public static string ChallengeEvents(Factor factor) => Challenges(factor) + "/Events";
+
     public static string Challenge(Factor factor, string challengeSid) => Challenges(factor) + "/" + Segment(challengeSid, "challenge SID");
 
     // Note: the SDK concatenates path values without escaping them (§1.1). Refusing values that would

@@ -76,6 +76,63 @@ internal sealed partial class ApiTransport(
         }
     }
 
+    /// <summary>
+    /// Opens a streaming GET (the live event stream) as the device, with the same single clock-sync
+    /// retry on 401. Returns the response once its headers arrived, whatever its status (the caller
+    /// tells "not offered" from "try later"); a 401 after the retry throws. The caller disposes it.
+    /// </summary>
+    public async Task<HttpResponseMessage> OpenStreamAsDeviceAsync(ApiRequest request, Factor factor, string? lastEventId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var jwt = await jwts.SignAsync(factor, cancellationToken).ConfigureAwait(false);
+            using var message = BuildMessage(request, jwt);
+            message.Headers.Remove("Accept");
+            message.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
+            if (lastEventId is not null)
+            {
+                message.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+            }
+
+            LogSending(logger, request.Method, request.Path);
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+            {
+                LogTransportFailed(logger, e, request.Method, request.Path);
+                throw VerifyClientException.Network("Exception while calling the API: " + e.Message, e);
+            }
+
+            var status = (int)response.StatusCode;
+            LogAnswered(logger, request.Method, request.Path, status);
+            if (status != 401)
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                var date = First(ApiResponse.ReadHeaders(response), "Date");
+                if (attempt == 0 && date is not null && TryParseHttpDate(date, out var serverDate))
+                {
+                    await clock.SyncAsync(serverDate, cancellationToken).ConfigureAwait(false);
+                    LogClockSynced(logger, date);
+                    continue;
+                }
+
+                throw new VerifyClientException(ApiFailure.Read(status, body, date));
+            }
+        }
+    }
+
     /// <summary>Parses an RFC 1123 date (<c>Tue, 21 Jul 2020 17:07:32 GMT</c>).</summary>
     internal static bool TryParseHttpDate(string value, out DateTimeOffset date) =>
         DateTimeOffset.TryParseExact(value.Trim(), "r", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out date);

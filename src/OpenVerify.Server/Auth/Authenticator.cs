@@ -30,7 +30,7 @@ public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, 
         if (user == DeviceJwt.BasicUser)
         {
             return secret.Count(c => c == '.') == 2
-                ? new DeviceCaller(await DeviceAsync(secret, cancellationToken))
+                ? await DeviceAsync(secret, cancellationToken)
                 : new EnrolmentCaller(await EnrolmentAsync(secret, cancellationToken));
         }
 
@@ -79,7 +79,7 @@ public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, 
     /// protocol's types (<see cref="DeviceJwtClaims"/>), then the factor its <c>kid</c> names, the
     /// signature with that factor's key, <c>sub</c> and the time window. Every refusal is the same 401.
     /// </summary>
-    private async Task<Factor> DeviceAsync(string jwt, CancellationToken cancellationToken)
+    private async Task<DeviceCaller> DeviceAsync(string jwt, CancellationToken cancellationToken)
     {
         if (!CompactJws.TryParse(jwt, out var jws))
         {
@@ -107,7 +107,7 @@ public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, 
                 }
             }
 
-            return factor;
+            return new DeviceCaller(factor) { TokenExpires = claims.Expires };
         }
     }
 

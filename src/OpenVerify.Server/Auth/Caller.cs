@@ -29,7 +29,11 @@ public abstract record Caller(string AccountSid)
 public sealed record AccountCaller(string AccountSid) : Caller(AccountSid);
 
 /// <summary>A device holding a factor's private key (device JWT): scoped to that factor.</summary>
-public sealed record DeviceCaller(Factor Factor) : Caller(Factor.AccountSid);
+public sealed record DeviceCaller(Factor Factor) : Caller(Factor.AccountSid)
+{
+    /// <summary>The JWT's <c>exp</c> (Unix seconds): a live event stream ends when the token would no longer be accepted.</summary>
+    public long TokenExpires { get; init; }
+}
 
 /// <summary>A device holding an enrolment access token: may create one push factor for its identity.</summary>
 public sealed record EnrolmentCaller(AccessToken Token) : Caller(Token.AccountSid);

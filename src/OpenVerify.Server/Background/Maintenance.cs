@@ -25,10 +25,7 @@ public sealed class Maintenance(IChallengeStore challenges, IFactorStore factors
     {
         var now = clock.GetUtcNow();
         var root = options.Value.PublicUrl ?? "";
-        // Note: the factor's friendly name is not at hand in a bulk expiry; webhook delivery fills it in.
-        var expired = await SweepAsync(() => challenges.ExpireAsync(now.ToUnixTimeSeconds(), SweepBatch,
-            c => [VerifyEvent.ForChallenge(VerifyEvent.Types.ChallengeExpired, c, "", ChallengeResource.From(c, now.ToUnixTimeSeconds(), root), now)],
-            cancellationToken));
+        var expired = await SweepAsync(() => challenges.ExpireAsync(now.ToUnixTimeSeconds(), SweepBatch, c => ExpiredEvents(c, now, root), cancellationToken));
         var removed = await SweepAsync(() => factors.DeleteUnverifiedAsync((now - options.Value.UnverifiedFactorLifetime).ToUnixTimeSeconds(), SweepBatch,
             f => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorExpired, f, now)], cancellationToken));
         metrics.Challenge(OpenVerifyMetrics.ChallengeEvents.Expired, expired);
@@ -40,6 +37,11 @@ public sealed class Maintenance(IChallengeStore challenges, IFactorStore factors
                 expired, removed, purged);
         }
     }
+
+    /// <summary>What storing <c>expired</c> on a challenge sends (also when a live event stream stores it early).</summary>
+    // Note: the factor's friendly name is not at hand in a bulk expiry; webhook delivery fills it in.
+    public static IEnumerable<OutboxMessage> ExpiredEvents(Challenge challenge, DateTimeOffset now, string root) =>
+        [VerifyEvent.ForChallenge(VerifyEvent.Types.ChallengeExpired, challenge, "", ChallengeResource.From(challenge, now.ToUnixTimeSeconds(), root), now)];
 
     /// <summary>Runs <paramref name="batch"/> until a batch comes back short; returns how many rows it changed.</summary>
     private static async Task<int> SweepAsync<T>(Func<Task<IReadOnlyList<T>>> batch)

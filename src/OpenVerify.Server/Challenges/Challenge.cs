@@ -47,6 +47,8 @@ public sealed class Challenge
     public string? NumberChoices { get; set; }
     /// <summary>Why it was denied, when not a plain denial: <c>wrong_number</c> or <c>reported</c> (<see cref="DenialReasons"/>).</summary>
     public string? DenialReason { get; set; }
+    /// <summary>Its factor's change number at its last change (the live channel's cursor; read by <see cref="Live.IChallengeChanges"/> only).</summary>
+    public long ChangeSeq { get; set; }
 }
 
 /// <summary>Values of <see cref="Challenge.DenialReason"/> (OpenVerify extension <c>denial_reason</c>).</summary>

@@ -14,6 +14,7 @@ using OpenVerify.Server.Factors;
 using OpenVerify.Server.Factors.Totp;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Http;
+using OpenVerify.Server.Live;
 using OpenVerify.Server.Services;
 using OpenVerify.Server.Telemetry;
 
@@ -131,9 +132,16 @@ public static class ChallengesApi
     /// without it the SDKs cannot answer (device-protocol.md §4).
     /// </summary>
     public static async Task<Ok<ChallengeResource>> FetchChallenge(
-        Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IChallengeStore challenges, TimeProvider clock, HttpContext http)
+        Caller caller, string serviceSid, string identity, string sid, VerifyForm query, IServiceStore services, IChallengeStore challenges, ChallengeFeed feed, TimeProvider clock, HttpContext http)
     {
+        var waitSeconds = ChallengeWait.Seconds(query);
         var challenge = await FindAsync(caller, serviceSid, identity, sid, services, challenges, http);
+        if (waitSeconds > 0)
+        {
+            // OpenVerify extension (docs/live.md): answer once it is no longer pending, or after WaitSeconds.
+            challenge = await ChallengeWait.UntilAnsweredAsync(challenge, waitSeconds.Value, challenges, feed, clock, http.RequestAborted);
+        }
+
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var resource = ChallengeResource.From(challenge, now, VerifyUrls.Base(http), caller is DeviceCaller);
         if (resource.Status == ChallengeStatuses.Pending)

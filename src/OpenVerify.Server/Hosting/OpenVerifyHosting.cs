@@ -18,6 +18,7 @@ using OpenVerify.Server.Factors;
 using OpenVerify.Server.Factors.Totp;
 using OpenVerify.Server.Health;
 using OpenVerify.Server.Http;
+using OpenVerify.Server.Live;
 using OpenVerify.Server.Notifications;
 using OpenVerify.Server.OpenApi;
 using OpenVerify.Server.Secrets;
@@ -49,6 +50,9 @@ public static class OpenVerifyHosting
         services.AddSingleton<IEntityStore, SqlEntityStore>();
         services.AddSingleton<IFactorStore, SqlFactorStore>();
         services.AddSingleton<IChallengeStore, SqlChallengeStore>();
+        services.AddOptions<LiveOptions>().Bind(configuration.GetSection(LiveOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ChallengeFeed>();
+        services.AddSingleton<IChallengeChanges, SqlChallengeChanges>();
         services.AddSingleton<INotificationStore, SqlNotificationStore>();
         services.AddSingleton<IWebhookStore, SqlWebhookStore>();
         services.AddSingleton<IAccessTokenStore, SqlAccessTokenStore>();
@@ -94,6 +98,7 @@ public static class OpenVerifyHosting
         v2.MapFactorsApi();
         v2.MapChallengesApi();
         v2.MapPushFatigueApi();
+        v2.MapChallengeEventsApi();
         v2.MapNotificationsApi();
         v2.MapWebhooksApi();
         v2.MapAccessTokensApi();

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using OpenVerify.Client;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -7,9 +8,10 @@ using Spectre.Console.Cli;
 namespace OpenVerify.Cli.Commands.Device;
 
 /// <summary>
-/// <c>openverify device watch</c>: polls for pending challenges (the SDK's way for factors without
-/// push, device-protocol.md §1.5), shows each new one and asks approve or deny; <c>--auto</c> answers
-/// without asking, for scripts.
+/// <c>openverify device watch</c>: follows each factor's challenges with
+/// <see cref="VerifyClient.WatchChallengesAsync"/> (the server's live event stream, or polling where
+/// the server does not offer it, e.g. Twilio), shows each new one and asks approve or deny;
+/// <c>--auto</c> answers without asking, for scripts.
 /// </summary>
 public sealed class DeviceWatchCommand : DeviceCommand<DeviceWatchCommand.Settings>
 {
@@ -23,7 +25,7 @@ public sealed class DeviceWatchCommand : DeviceCommand<DeviceWatchCommand.Settin
     {
         /// <summary>Poll interval.</summary>
         [CommandOption("--interval <SECONDS>")]
-        [Description("Seconds between polls (default 2)")]
+        [Description("Seconds between polls when the server has no live event stream (default 2)")]
         public double Interval { get; init; } = 2;
 
         /// <summary>Automatic answer.</summary>
@@ -76,29 +78,39 @@ public sealed class DeviceWatchCommand : DeviceCommand<DeviceWatchCommand.Settin
 
         if (!settings.Json)
         {
-            AnsiConsole.MarkupLine($"Watching {factors.Count} factor(s) for pending challenges every {settings.Interval:0.#} s (Ctrl+C stops).");
+            AnsiConsole.MarkupLine($"Watching {factors.Count} factor(s) for challenges (live where the server offers it, else polling every {settings.Interval:0.#} s; Ctrl+C stops).");
         }
+
+        // One watch per factor, merged; challenges are answered one at a time, in arrival order.
+        var events = Channel.CreateUnbounded<(LocalFactor Factor, ChallengeEvent Event)>(new UnboundedChannelOptions { SingleReader = true });
+        var watches = factors.Select(factor => Task.Run(async () =>
+        {
+            await foreach (var change in session.ClientFor(factor).WatchChallengesAsync(factor.Factor.Sid, TimeSpan.FromSeconds(settings.Interval), deadline.Token))
+            {
+                await events.Writer.WriteAsync((factor, change), deadline.Token);
+            }
+        }, deadline.Token)).ToList();
+        _ = Task.WhenAll(watches).ContinueWith(
+            done => events.Writer.TryComplete(done.Exception?.InnerException), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var answered = 0;
         try
         {
-            while (true)
+            await foreach (var (factor, change) in events.Reader.ReadAllAsync(deadline.Token))
             {
-                foreach (var factor in factors)
+                if (change.Kind != ChallengeEventKind.Pending || change.Challenge.Status != ChallengeStatus.Pending || !seen.Add(change.Challenge.Sid))
                 {
-                    var pending = await DeviceChallengesCommand.ListAsync(session.ClientFor(factor), factor.Factor.Sid, ChallengeStatus.Pending, ChallengeListOrder.Asc, 50, 50, deadline.Token);
-                    foreach (var challenge in pending.Where(c => seen.Add(c.Sid)))
-                    {
-                        if (await HandleAsync(session, settings, factor, challenge, deadline.Token) && settings.Count > 0 && ++answered >= settings.Count)
-                        {
-                            return 0;
-                        }
-                    }
+                    continue;
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(settings.Interval), deadline.Token);
+                if (await HandleAsync(session, settings, factor, change.Challenge, deadline.Token) && settings.Count > 0 && ++answered >= settings.Count)
+                {
+                    return 0;
+                }
             }
+
+            return 0;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -108,6 +120,11 @@ public sealed class DeviceWatchCommand : DeviceCommand<DeviceWatchCommand.Settin
             }
 
             return 0;
+        }
+        finally
+        {
+            // Stops the watches (and their open streams) when we are done early.
+            await deadline.CancelAsync();
         }
     }
 

@@ -45,6 +45,9 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable, IDisposable
         dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
+    /// <summary>The connection string it was made with (the live channel opens its own LISTEN connection with it).</summary>
+    internal string ConnectionString => connectionString;
+
     /// <inheritdoc />
     public string SkipLockedClause => "FOR UPDATE SKIP LOCKED";
 

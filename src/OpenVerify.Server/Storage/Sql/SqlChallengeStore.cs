@@ -2,12 +2,13 @@ using Dapper;
 using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Challenges;
 using OpenVerify.Server.Delivery;
+using OpenVerify.Server.Live;
 
 namespace OpenVerify.Server.Storage.Sql;
 
-internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallengeStore
+internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox, ChallengeFeed feed) : IChallengeStore
 {
-    private const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date, number_match, number_choices, denial_reason";
+    internal const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date, number_match, number_choices, denial_reason";
 
     public Task<bool> TryAddAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken) =>
         db.WriteAsync(w => InsertAsync(w, challenge, consequences), cancellationToken);
@@ -54,6 +55,7 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
             return false;
         }
 
+        await SqlChallengeChanges.StampAsync(w, feed, challenge.FactorSid, challenge.Sid);
         await outbox.AddAsync(w, consequences);
         return true;
     }
@@ -130,18 +132,19 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
         Func<IReadOnlyList<long>, IEnumerable<OutboxMessage>>? afterDenial, long lookback, CancellationToken cancellationToken) =>
         db.WriteAsync(async w =>
         {
-            var rows = await w.Connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE challenges SET status = @Status, responded_reason = 'none', metadata = @Metadata, denial_reason = @DenialReason, date_responded = @Now, date_updated = @Now WHERE sid = @Sid AND status = 'pending' AND expiration_date > @Now",
+            var factorSid = await w.Connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                "UPDATE challenges SET status = @Status, responded_reason = 'none', metadata = @Metadata, denial_reason = @DenialReason, date_responded = @Now, date_updated = @Now WHERE sid = @Sid AND status = 'pending' AND expiration_date > @Now RETURNING factor_sid",
                 answer, w.Transaction, cancellationToken: w.CancellationToken));
-            if (rows != 1)
+            if (factorSid is null)
             {
                 return false;
             }
 
+            await SqlChallengeChanges.StampAsync(w, feed, factorSid, answer.Sid);
             await outbox.AddAsync(w, consequences);
             if (afterDenial is not null && answer.Status == ChallengeStatuses.Denied)
             {
-                await outbox.AddAsync(w, afterDenial(await DenialsAsync(w, answer.FactorSid, answer.Now - lookback)));
+                await outbox.AddAsync(w, afterDenial(await DenialsAsync(w, factorSid, answer.Now - lookback)));
             }
 
             return true;
@@ -179,6 +182,12 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox) : IChallen
                 new { now, max }, w.Transaction, cancellationToken: w.CancellationToken));
             // RETURNING has no defined order; events go out in creation order.
             var expired = rows.OrderBy(c => c.Id).ToList();
+            // Factor rows are locked in one order, so two instances' sweeps cannot deadlock on them.
+            foreach (var challenge in expired.OrderBy(c => c.FactorSid, StringComparer.Ordinal).ThenBy(c => c.Id))
+            {
+                await SqlChallengeChanges.StampAsync(w, feed, challenge.FactorSid, challenge.Sid);
+            }
+
             await outbox.AddAsync(w, expired.SelectMany(consequences));
             return expired;
         }, cancellationToken);

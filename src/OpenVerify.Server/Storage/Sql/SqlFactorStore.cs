@@ -2,10 +2,11 @@ using Dapper;
 using OpenVerify.Protocol.Sids;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Factors;
+using OpenVerify.Server.Live;
 
 namespace OpenVerify.Server.Storage.Sql;
 
-internal sealed class SqlFactorStore(IDatabase db, IOutbox outbox, FactorRows recent) : IFactorStore
+internal sealed class SqlFactorStore(IDatabase db, IOutbox outbox, FactorRows recent, ChallengeFeed feed) : IFactorStore
 {
     internal const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, friendly_name, factor_type, status, credential_sid, public_key, binding_alg, sdk_version, app_id, notification_platform, notification_token, metadata, date_created, date_updated, " + TotpColumns;
 
@@ -169,6 +170,8 @@ internal sealed class SqlFactorStore(IDatabase db, IOutbox outbox, FactorRows re
             if (deleted is not null)
             {
                 await outbox.AddAsync(w, consequences(deleted));
+                // The factor's event streams (on any instance) end once they see it gone.
+                await feed.AnnounceAsync(w, deleted.Sid);
                 w.OnCommitted(() => recent.Forget(deleted.Sid, deleted.CredentialSid));
             }
 

@@ -4,10 +4,11 @@ using OpenVerify.Server.Challenges;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Factors.Totp;
+using OpenVerify.Server.Live;
 
 namespace OpenVerify.Server.Storage.Sql;
 
-internal sealed class SqlTotpStore(IDatabase db, IOutbox outbox, FactorRows recent) : ITotpStore
+internal sealed class SqlTotpStore(IDatabase db, IOutbox outbox, FactorRows recent, ChallengeFeed feed) : ITotpStore
 {
     private const string Key = "sid = @sid AND service_sid = @serviceSid AND identity = @identity";
     private const string Unlocked = "(totp_locked_until IS NULL OR totp_locked_until <= @Now)";
@@ -115,6 +116,7 @@ internal sealed class SqlTotpStore(IDatabase db, IOutbox outbox, FactorRows rece
                 return new TotpResult(TotpVerdict.Gone);
             }
 
+            await SqlChallengeChanges.StampAsync(w, feed, challenge.FactorSid, challenge.Sid);
             await outbox.AddAsync(w, approved(challenge));
             return result;
         }, cancellationToken);
