@@ -131,7 +131,7 @@ internal sealed class ChallengeEventStream(
             until = nextExpiry < until ? nextExpiry : until;
         }
 
-        return await subscription.WaitAsync(until - now, clock, cancellationToken);
+        return await subscription.WaitAsync(until, clock, cancellationToken);
     }
 
     private void Append(Challenge challenge, long now)

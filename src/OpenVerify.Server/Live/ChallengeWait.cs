@@ -42,7 +42,7 @@ public static class ChallengeWait
                 return current;
             }
 
-            await subscription.WaitAsync(deadline - now, clock, cancellationToken);
+            await subscription.WaitAsync(deadline, clock, cancellationToken);
         }
     }
 }

@@ -27,10 +27,10 @@ public sealed class FeedSubscription : IDisposable
     public bool IsStream { get; }
 
     /// <summary>
-    /// Waits for the next change since the last call (true at once if one came meanwhile), or for
-    /// <paramref name="timeout"/> on <paramref name="clock"/> (false). Holds no thread while waiting.
+    /// Waits for the next change since the last call (true at once if one came meanwhile), or until
+    /// <paramref name="until"/> on <paramref name="clock"/> (false). Holds no thread while waiting.
     /// </summary>
-    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
+    public async Task<bool> WaitAsync(DateTimeOffset until, TimeProvider clock, CancellationToken cancellationToken)
     {
         Task change;
         lock (gate)
@@ -48,7 +48,16 @@ public sealed class FeedSubscription : IDisposable
 
         using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            await Task.WhenAny(change, Task.Delay(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, clock, timer.Token));
+            var timeout = until - clock.GetUtcNow();
+            var delay = Task.Delay(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, clock, timer.Token);
+            // Note: the clock is read again once the timer exists. Had it moved past the deadline between
+            // the two reads (a jump of the clock, as a test's fake clock makes), the new timer would wait
+            // the whole timeout anew from the later time; a timer made before the move fires on it.
+            if (clock.GetUtcNow() < until)
+            {
+                await Task.WhenAny(change, delay);
+            }
+
             await timer.CancelAsync();
         }
 
