@@ -112,6 +112,7 @@ public static class AppBackendHosting
         services.AddSingleton<WebhookInbox>();
         services.AddSingleton<WebhookRegistration>();
         services.AddSingleton<PushLogins>();
+        services.AddSingleton<TotpLogins>();
         services.AddAuthorization();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
         {
@@ -125,7 +126,7 @@ public static class AppBackendHosting
         return services;
     }
 
-    /// <summary>Adds authentication and maps <c>/login</c>, <c>/logout</c>, <c>/me</c>, <c>/accessTokens</c>, <c>/webhooks</c> and <c>/login/push</c>.</summary>
+    /// <summary>Adds authentication and maps <c>/login</c>, <c>/logout</c>, <c>/me</c>, <c>/accessTokens</c>, <c>/webhooks</c>, <c>/login/push</c>, <c>/totp</c> and <c>/login/totp</c>.</summary>
     public static WebApplication MapAppBackend(this WebApplication app)
     {
         app.UseAuthentication();
@@ -134,6 +135,7 @@ public static class AppBackendHosting
         app.MapAccessTokensApi();
         app.MapWebhooksApi();
         app.MapPushLoginApi();
+        app.MapTotpLoginApi();
         return app;
     }
 

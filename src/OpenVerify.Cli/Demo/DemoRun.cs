@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OpenVerify.Client;
+using OpenVerify.Server.Factors.Totp;
 using OpenVerify.Samples.AppBackend;
 using OpenVerify.Samples.AppBackend.AccessTokens;
 using OpenVerify.Samples.AppBackend.Logins;
@@ -17,7 +18,7 @@ namespace OpenVerify.Cli.Demo;
 /// The quickstart end to end, in one process: an OpenVerify server, the sample app backend (which
 /// talks to it only through Twilio's C# helper) and a simulated device (OpenVerify.Client). Registers
 /// a device, then logs in three times (approved, denied, silently approved), then once on a service
-/// with number matching (an OpenVerify extension), printing each step and the webhooks the backend received. Returns 0 when every step passed, else 1.
+/// with number matching (an OpenVerify extension), then with a TOTP code as the fallback, printing each step and the webhooks the backend received. Returns 0 when every step passed, else 1.
 /// </summary>
 public sealed class DemoRun(IAnsiConsole console, TimeSpan timeout, TimeProvider clock)
 {
@@ -121,6 +122,9 @@ public sealed class DemoRun(IAnsiConsole console, TimeSpan timeout, TimeProvider
         Section("Log in with number matching (OpenVerify extension)");
         await NumberMatchedLoginAsync(server, admin, device, ct);
 
+        Section("Fallback: log in with a TOTP code (the phone is offline)");
+        await TotpFallbackLoginAsync(deviceApp, backend, ct);
+
         Section("Webhook security");
         var forged = await StepAsync("Posting a webhook with a forged signature",
             () => ForgeWebhookAsync(deviceApp, ct),
@@ -199,6 +203,93 @@ public sealed class DemoRun(IAnsiConsole console, TimeSpan timeout, TimeProvider
             () => device.UpdateChallengeAsync(new UpdatePushChallengePayload(factor.Sid, challenge.Sid, ChallengeStatus.Approved) { Number = number }, ct),
             c => $"Challenge {c.Sid} is now {c.Status.ToString().ToLowerInvariant()}: the number was signed with the approval");
         Require(approved.Status == ChallengeStatus.Approved, "the number-matched login is approved");
+    }
+
+    /// <summary>
+    /// The fallback when the phone cannot answer: the signed-in user enrols an authenticator app (a
+    /// TOTP factor on the same entity, by its Key URI), proves it with a first code, and a browser then
+    /// logs in with a code. The authenticator is simulated with the Key URI, as
+    /// <c>openverify device totp code</c> does.
+    /// </summary>
+    private async Task TotpFallbackLoginAsync(HttpClient deviceApp, AppBackendHost backend, CancellationToken ct)
+    {
+        var enrolment = await StepAsync($"{Username} adds an authenticator app in the app's settings",
+            () => PostJsonAsync<TotpLoginApi.TotpEnrolment>(deviceApp, "/totp", null, ct),
+            e => $"POST /totp → TOTP factor {e.FactorSid}; the app shows its Key URI once as a QR code ({Markup.Escape(e.Uri.Split('?')[0])}?secret=…)");
+        var key = TotpKeyUri.TryParse(enrolment.Uri);
+        Require(key is not null, "the Key URI is an otpauth://totp/ URI with a base32 secret");
+        var authenticator = new Authenticator(key!, clock);
+        var first = authenticator.Code(0);
+        var verified = await StepAsync("Typing the authenticator's first code to prove it",
+            () => PostJsonAsync<TotpLoginApi.TotpCodeStatus>(deviceApp, "/totp/verify", new TotpLoginApi.TotpVerifyRequest(enrolment.FactorSid, first), ct),
+            v => $"POST /totp/verify → the TOTP factor is {v.Status} ({key!.Config.CodeLength} digits every {key.Config.TimeStep} s, {key.Config.Alg})");
+        Require(verified.Status == "verified", "the TOTP factor is verified");
+
+        using var browser = Browser(backend.Url, "Mozilla/5.0 (demo browser)");
+        var wrong = await StepAsync("A browser tries to log in with a wrong code",
+            () => PostStatusAsync(browser, "/login/totp", new TotpLoginApi.TotpLoginRequest(Username, authenticator.WrongCode()), ct),
+            status => $"POST /login/totp with a wrong code → {(int)status}: OpenVerify denied the challenge");
+        Require(wrong == HttpStatusCode.Unauthorized, "a wrong code is refused with 401");
+        var replayed = await StepAsync("Replaying the code that verified the factor",
+            () => PostStatusAsync(browser, "/login/totp", new TotpLoginApi.TotpLoginRequest(Username, first), ct),
+            status => $"POST /login/totp with the code already used → {(int)status}: a code is accepted once per window");
+        Require(replayed == HttpStatusCode.Unauthorized, "a replayed code is refused with 401");
+        // Note: the next step's code is within the server's skew (one step by default), so the demo need not wait for it.
+        var login = await StepAsync("Logging in with the authenticator's next code",
+            () => PostJsonAsync<TotpLoginApi.TotpCodeStatus>(browser, "/login/totp", new TotpLoginApi.TotpLoginRequest(Username, authenticator.Code(1)), ct),
+            l => $"POST /login/totp → challenge {l.Status}" + (l.SignedIn ? $"; session started for {Username}" : ""));
+        Require(login.Status == "approved" && login.SignedIn, "the TOTP login is approved and signs the browser in");
+
+        // The backend hears of TOTP factors and challenges by webhook like any other.
+        string[] expected = ["factor.created", "factor.verified", "challenge.denied", "challenge.denied", "challenge.approved"];
+        var received = await StepAsync("Waiting for the TOTP factor's webhooks",
+            () => WebhooksOfAsync(backend, enrolment.FactorSid, expected.Length, ct),
+            types => "[grey]webhook[/] " + string.Join(", ", types) + " received for the TOTP factor, signatures valid");
+        Require(received.Order(StringComparer.Ordinal).SequenceEqual(expected.Order(StringComparer.Ordinal)), "the TOTP factor's webhooks are " + string.Join(", ", expected));
+    }
+
+    /// <summary>The types of the first <paramref name="count"/> webhooks about <paramref name="factorSid"/>, in the order they came.</summary>
+    private async Task<List<string>> WebhooksOfAsync(AppBackendHost backend, string factorSid, int count, CancellationToken ct)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var types = new List<string>();
+        while (types.Count < count)
+        {
+            var next = await backend.Webhooks.WaitForAsync(w => w.FactorSid == factorSid && !seen.Contains(w.Uuid), timeout, clock, ct)
+                ?? throw new TimeoutException($"{types.Count} of {count} webhooks for factor {factorSid} within {timeout.TotalSeconds:0} s");
+            seen.Add(next.Uuid);
+            types.Add(next.Type);
+        }
+
+        return types;
+    }
+
+    /// <summary>The demo's authenticator app: codes for a Key URI at the demo's clock.</summary>
+    private sealed class Authenticator(TotpKeyUri key, TimeProvider clock)
+    {
+        private long Step => TotpCode.StepAt(clock.GetUtcNow().ToUnixTimeSeconds(), key.Config.TimeStep);
+
+        /// <summary>The code <paramref name="stepsAhead"/> steps after the current one.</summary>
+        public string Code(int stepsAhead) => TotpCode.Compute(Base32.TryDecode(key.Secret)!, key.Config.Alg, Step + stepsAhead, key.Config.CodeLength);
+
+        /// <summary>A code that no step of the server's window accepts.</summary>
+        public string WrongCode()
+        {
+            var window = Enumerable.Range(-3, 7).Select(Code).ToHashSet(StringComparer.Ordinal);
+            var candidate = new string('0', key.Config.CodeLength);
+            for (var n = 1; window.Contains(candidate); n++)
+            {
+                candidate = n.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(key.Config.CodeLength, '0');
+            }
+
+            return candidate;
+        }
+    }
+
+    private static async Task<HttpStatusCode> PostStatusAsync(HttpClient client, string path, object body, CancellationToken ct)
+    {
+        using var response = await client.PostAsync(path, JsonContent.Create(body, options: Json), ct);
+        return response.StatusCode;
     }
 
     private static async Task<JsonElement> PostFormAsync(HttpClient client, string path, IEnumerable<KeyValuePair<string, string>> form, CancellationToken ct)

@@ -36,6 +36,13 @@ public interface IDatabase
     string SkipLockedClause => "";
 
     /// <summary>
+    /// True when units of work run side by side and a unit that counts rows before it adds one must
+    /// first lock a parent row (PostgreSQL). SQLite runs one unit at a time, so there the lock would
+    /// only cost a statement and a dirtied page.
+    /// </summary>
+    bool RunsUnitsConcurrently => false;
+
+    /// <summary>
     /// The condition "<paramref name="column"/> is one of the list parameter <paramref name="parameter"/>".
     /// Note: Dapper expands <c>IN @list</c> into one parameter per item for SQLite, but hands Npgsql
     /// the whole list as one array parameter, which PostgreSQL only accepts as <c>= ANY(@list)</c>.

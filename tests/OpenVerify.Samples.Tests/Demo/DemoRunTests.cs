@@ -16,7 +16,7 @@ public sealed class DemoRunTests
 
         var text = output.ToString();
         Assert.True(exitCode == 0, text);
-        Assert.True(demo.Passed >= 25, text);
+        Assert.True(demo.Passed >= 35, text);
         Assert.Contains("Demo passed", text);
         Assert.Contains("The backend learnt approved by webhook; session started for alice", text);
         Assert.Contains("The backend learnt denied by webhook", text);
@@ -28,7 +28,11 @@ public sealed class DemoRunTests
             Assert.Contains($"webhook {type} received", text);
         }
 
-        Assert.Contains("5 signed webhook(s) accepted, 1 refused.", text);
+        Assert.Contains("POST /login/totp with a wrong code → 401", text);
+        Assert.Contains("POST /login/totp with the code already used → 401", text);
+        Assert.Contains("POST /login/totp → challenge approved; session started for alice", text);
+        Assert.Contains("received for the TOTP factor", text);
+        Assert.Contains("10 signed webhook(s) accepted, 1 refused.", text);
         Assert.DoesNotContain("✗", text);
     }
 

@@ -52,6 +52,9 @@ public sealed class PostgresDatabase : IDatabase, IAsyncDisposable, IDisposable
     public string SkipLockedClause => "FOR UPDATE SKIP LOCKED";
 
     /// <inheritdoc />
+    public bool RunsUnitsConcurrently => true;
+
+    /// <inheritdoc />
     public string AnyOf(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
     /// <inheritdoc />

@@ -16,7 +16,7 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox, ChallengeF
     public Task<ChallengeAdmission> TryAddLimitedAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, PushLimits limits, long now, CancellationToken cancellationToken) =>
         db.WriteAsync(async w =>
         {
-            if (limits.PendingLimit > 0 || limits.CooldownDenials > 0)
+            if (db.RunsUnitsConcurrently && (limits.PendingLimit > 0 || limits.CooldownDenials > 0))
             {
                 // Note: a no-op update takes the factor's row lock on PostgreSQL, so two instances cannot
                 // both count four pending and add a fifth and sixth; SQLite's single writer already orders them.
