@@ -5,10 +5,13 @@ namespace OpenVerify.Server.Tests.Fatigue;
 
 public sealed class PendingLimitTests
 {
+    /// <summary>The setting docs/security.md recommends for a login service.</summary>
+    private static readonly Dictionary<string, string?> Recommended = new() { ["OpenVerify:PushFatigue:PendingLimit"] = "5" };
+
     [Fact]
     public async Task The_fifth_pending_challenge_passes_and_the_sixth_is_refused_until_one_is_answered()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await TestApi.StartAsync(Recommended);
         var e = await api.EnrolNewAsync();
         var sids = new List<string>();
         for (var i = 0; i < 5; i++)
@@ -24,6 +27,27 @@ public sealed class PendingLimitTests
         await e.Device.DenyAsync(e.Factor, sids[2]);
         (await api.PostChallengeAsync(e)).Expect(201);
         AssertRateLimited(await api.PostChallengeAsync(e), 250);
+    }
+
+    [Fact]
+    public async Task By_default_a_factor_takes_any_number_of_pending_challenges_and_denials_as_on_Twilio()
+    {
+        await using var api = await TestApi.StartAsync();
+        var e = await api.EnrolNewAsync();
+        var sids = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            sids.Add((await api.CreateChallengeAsync(e)).Str("sid")!);
+        }
+
+        foreach (var sid in sids.Take(6))
+        {
+            await e.Device.DenyAsync(e.Factor, sid);
+        }
+
+        (await api.PostChallengeAsync(e)).Expect(201);
+        var counters = await CountersAsync(api, e.ServiceSid);
+        Assert.Equal((0, 0, 7, 6), (counters.Int("pending_limit"), counters.Int("cooldown_denials"), counters.Int("pending_challenges"), counters.Int("denied_challenges")));
     }
 
     [Fact]
