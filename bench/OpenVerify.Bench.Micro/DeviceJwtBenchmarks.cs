@@ -9,7 +9,7 @@ using OpenVerify.Server.Auth;
 namespace OpenVerify.Bench.Micro;
 
 /// <summary>
-/// The device-JWT check of Auth/Authenticator.cs (device-protocol.md §2) without the factor lookup,
+/// The device-JWT check of Auth/Authenticator.cs (docs/protocol/device.md §2) without the factor lookup,
 /// whole and in its parts: parse, public-key import, ES256 verification.
 /// </summary>
 [MemoryDiagnoser]

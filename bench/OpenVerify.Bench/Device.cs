@@ -19,7 +19,7 @@ internal enum DeviceFlavour
 }
 
 /// <summary>
-/// One enrolled push factor, signing like the SDKs (device-protocol.md §2, §4) with the Protocol helpers.
+/// One enrolled push factor, signing like the SDKs (docs/protocol/device.md §2, §4) with the Protocol helpers.
 /// Note: the SDKs sign a fresh device JWT for every request. A <see cref="DeviceFlavour.Bench"/> device
 /// reuses one for a few minutes (it lives 10) so the generator's CPU goes to the server; the server still
 /// verifies every request. An <see cref="DeviceFlavour.Android"/> device signs one per request.
@@ -82,7 +82,7 @@ internal sealed class Device(int index, ECDsa key, DeviceFlavour flavour)
 
     /// <summary>
     /// The approval AuthPayload: every field the server listed in Twilio-Verify-Signature-Fields,
-    /// copied from the response as JSON, then the requested status (device-protocol.md §4 step 2).
+    /// copied from the response as JSON, then the requested status (docs/protocol/device.md §4 step 2).
     /// </summary>
     public string SignApproval(JsonElement challenge, string signatureFields, string status)
     {
@@ -103,6 +103,6 @@ internal sealed class Device(int index, ECDsa key, DeviceFlavour flavour)
         return CompactJws.SignEs256(Key, """{"typ":"JWT","alg":"ES256"}""", Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 
-    /// <summary>The verify-factor AuthPayload: base64 DER ECDSA over the factor SID (device-protocol.md §3.3).</summary>
+    /// <summary>The verify-factor AuthPayload: base64 DER ECDSA over the factor SID (docs/protocol/device.md §3.3).</summary>
     public string SignFactorSid() => Convert.ToBase64String(Es256.SignDer(Key, Encoding.UTF8.GetBytes(FactorSid)));
 }

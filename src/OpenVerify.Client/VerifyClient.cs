@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace OpenVerify.Client;
 
 /// <summary>
-/// The device SDK: TwilioVerify's operations (device-protocol.md §8) as async .NET methods, with the
+/// The device SDK: TwilioVerify's operations (docs/protocol/device.md §8) as async .NET methods, with the
 /// Android SDK's wire behaviour. Build one with <see cref="Builder"/>; it is safe to share.
 /// </summary>
 /// <remarks>Every failure is a <see cref="VerifyClientException"/>; cancellation is an <see cref="OperationCanceledException"/>.</remarks>
@@ -107,7 +107,7 @@ public sealed partial class VerifyClient : IDisposable
     }
 
     /// <summary>
-    /// Approves or denies a challenge (§4): fetches it (must be pending, of this factor, with a
+    /// Approves or denies a challenge (docs/protocol/device.md §4): fetches it (must be pending, of this factor, with a
     /// signature-fields header), posts the signed <c>AuthPayload</c>, fetches it again and requires
     /// the new status.
     /// </summary>

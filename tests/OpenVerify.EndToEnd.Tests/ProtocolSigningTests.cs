@@ -65,7 +65,7 @@ public sealed class ProtocolSigningTests(RunningServer running)
         Assert.Equal(ChallengeResource.ChallengeStatusesEnum.Approved, approved.Status);
     }
 
-    /// <summary>device-protocol.md §2, built with CompactJws.SignEs256 on the real clock.</summary>
+    /// <summary>docs/protocol/device.md §2, built with CompactJws.SignEs256 on the real clock.</summary>
     private static string DeviceJwt(DeviceFactor factor)
     {
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();

@@ -195,7 +195,7 @@ public sealed class PushHost : IAsyncDisposable
         return json.GetProperty("sid").GetString()!;
     }
 
-    /// <summary>A device JWT for the factor (device-protocol.md §2), at the fake clock's now.</summary>
+    /// <summary>A device JWT for the factor (docs/protocol/device.md §2), at the fake clock's now.</summary>
     public string DeviceJwt(Factor factor, ECDsa key)
     {
         var now = Clock.GetUtcNow().ToUnixTimeSeconds();

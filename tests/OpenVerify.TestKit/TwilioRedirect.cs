@@ -1,7 +1,7 @@
 namespace OpenVerify.TestKit;
 
 /// <summary>
-/// Points Twilio's C# helper at an OpenVerify server (twilio-helpers.md §1): rewrites scheme, host and
+/// Points Twilio's C# helper at an OpenVerify server (docs/protocol/twilio-helpers.md §1): rewrites scheme, host and
 /// port of requests to <c>*.twilio.com</c> and leaves path, query, headers and body as the helper built
 /// them. Other URLs pass untouched, so a server's own absolute <c>next_page_url</c> works as is.
 /// Use: <c>new TwilioRestClient(sid, token, httpClient: new SystemNetHttpClient(new HttpClient(new TwilioRedirect(target))))</c>;

@@ -13,7 +13,7 @@ namespace OpenVerify.Samples.AppBackend.AccessTokens;
 
 /// <summary>
 /// <c>POST /accessTokens</c>: the enrolment token a device needs to register its push factor, for the
-/// signed-in user only (device-protocol.md §9.4). The answer is what Twilio's sample apps expect:
+/// signed-in user only (docs/protocol/device.md §9.4). The answer is what Twilio's sample apps expect:
 /// <c>{token, serviceSid, identity, factorType}</c>.
 /// </summary>
 public static class AccessTokensApi

@@ -1,6 +1,6 @@
 namespace OpenVerify.Samples.AppBackend.Webhooks;
 
-/// <summary>One verified webhook (service-behaviour.md §3, v2 payload).</summary>
+/// <summary>One verified webhook (docs/protocol/service-behaviour.md §3, v2 payload).</summary>
 public sealed record ReceivedWebhook(IReadOnlyDictionary<string, string> Fields, DateTimeOffset ReceivedAt)
 {
     /// <summary>The delivery's unique id (the same on every retry).</summary>

@@ -4,7 +4,7 @@ namespace OpenVerify.Client;
 
 /// <summary>
 /// The challenge-update <c>AuthPayload</c>: a JWS over the fields the server listed in
-/// <c>Twilio-Verify-Signature-Fields</c>, copied from the GET body, plus the new status (§4, step 2).
+/// <c>Twilio-Verify-Signature-Fields</c>, copied from the GET body, plus the new status (docs/protocol/device.md §4, step 2).
 /// </summary>
 internal static class ApprovalToken
 {

@@ -3,7 +3,7 @@ using OpenVerify.Protocol.Wire;
 
 namespace OpenVerify.Client;
 
-/// <summary>Reads challenge and challenge-list responses (device-protocol.md §5.2, §5.3) as the Android SDK does.</summary>
+/// <summary>Reads challenge and challenge-list responses (docs/protocol/device.md §5.2, §5.3) as the Android SDK does.</summary>
 internal static class ChallengeMapper
 {
     public static Challenge FromJson(JsonElement root)

@@ -8,7 +8,7 @@ internal static class PageToken
 
     /// <summary>
     /// The value of the case-sensitive <c>PageToken</c> query parameter of <paramref name="url"/>,
-    /// or null when the URL is absent, unparseable or has none (device-protocol.md §5.3).
+    /// or null when the URL is absent, unparseable or has none (docs/protocol/device.md §5.3).
     /// </summary>
     public static string? FromUrl(string? url)
     {

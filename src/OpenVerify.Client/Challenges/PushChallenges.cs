@@ -2,7 +2,7 @@ using OpenVerify.Protocol.Wire;
 
 namespace OpenVerify.Client;
 
-/// <summary>The challenge operations (R5–R7, device-protocol.md §4) over the transport and local stores.</summary>
+/// <summary>The challenge operations (R5–R7, docs/protocol/device.md §4) over the transport and local stores.</summary>
 internal sealed class PushChallenges(ApiTransport transport, LocalKeys keys, LocalFactors factors)
 {
     private const int TransactionSearchPageSize = 50;

@@ -2,7 +2,7 @@ namespace OpenVerify.Client;
 
 /// <summary>
 /// The SDK's error categories. The numeric value is the code the Twilio Verify SDKs report
-/// (device-protocol.md §8.3), so <c>(int)category</c> is what an app would log or compare.
+/// (docs/protocol/device.md §8.3), so <c>(int)category</c> is what an app would log or compare.
 /// </summary>
 public enum ErrorCategory
 {

@@ -1,6 +1,6 @@
 namespace OpenVerify.Client;
 
-/// <summary>Why an <see cref="ErrorCategory.Input"/> error was raised (the SDKs' input causes, §8.3).</summary>
+/// <summary>Why an <see cref="ErrorCategory.Input"/> error was raised (the SDKs' input causes, docs/protocol/device.md §8.3).</summary>
 public enum InputErrorReason
 {
     /// <summary>Not an input error, or no finer reason.</summary>

@@ -3,7 +3,7 @@ using OpenVerify.Protocol.Wire;
 
 namespace OpenVerify.Client;
 
-/// <summary>Reads factor responses (device-protocol.md §5.1) the way the Android SDK does.</summary>
+/// <summary>Reads factor responses (docs/protocol/device.md §5.1) the way the Android SDK does.</summary>
 internal static class FactorMapper
 {
     /// <summary>

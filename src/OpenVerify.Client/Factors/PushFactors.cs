@@ -3,7 +3,7 @@ using OpenVerify.Protocol.Wire;
 
 namespace OpenVerify.Client;
 
-/// <summary>The factor operations (R1–R4 of device-protocol.md §1.4) over the transport and local stores.</summary>
+/// <summary>The factor operations (R1–R4 of docs/protocol/device.md §1.4) over the transport and local stores.</summary>
 internal sealed class PushFactors(ApiTransport transport, LocalKeys keys, LocalFactors factors, DeviceInfo device)
 {
     public async Task<Factor> CreateAsync(PushFactorPayload payload, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 namespace OpenVerify.Client;
 
-/// <summary>Paths of the device API, relative to the base URL (device-protocol.md §1.4).</summary>
+/// <summary>Paths of the device API, relative to the base URL (docs/protocol/device.md §1.4).</summary>
 internal static class ApiPaths
 {
     public static string Factors(string serviceSid, string identity) =>
@@ -15,7 +15,7 @@ internal static class ApiPaths
 
     public static string Challenge(Factor factor, string challengeSid) => Challenges(factor) + "/" + Segment(challengeSid, "challenge SID");
 
-    // Note: the SDK concatenates path values without escaping them (§1.1). Refusing values that would
+    // Note: the SDK concatenates path values without escaping them (docs/protocol/device.md §1.1). Refusing values that would
     // change the URL's shape keeps the wire identical for every value that works with the SDK.
     private static string Segment(string value, string what)
     {

@@ -8,7 +8,7 @@ namespace OpenVerify.Client;
 
 /// <summary>
 /// Sends device API calls with the SDK's headers and encodings, classifies answers (any status
-/// below 300 is success), and applies the single clock-sync retry (device-protocol.md §1.6).
+/// below 300 is success), and applies the single clock-sync retry (docs/protocol/device.md §1.6).
 /// </summary>
 internal sealed partial class ApiTransport(
     HttpClient http,
@@ -174,7 +174,7 @@ internal sealed partial class ApiTransport(
         message.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
         message.Headers.TryAddWithoutValidation("User-Agent", device.UserAgent);
         // Note: the SDK sends Accept: application/x-www-form-urlencoded on GET (literally), and a form
-        // Content-Type on every method, GET and DELETE included, even with no body (§1.2).
+        // Content-Type on every method, GET and DELETE included, even with no body (docs/protocol/device.md §1.2).
         message.Headers.TryAddWithoutValidation("Accept", request.Method == HttpMethod.Get ? FormMediaType : JsonMediaType);
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(FormEncoding.Encode(request.Form)));
         content.Headers.ContentType = new MediaTypeHeaderValue(FormMediaType);

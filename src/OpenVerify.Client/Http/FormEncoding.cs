@@ -3,7 +3,7 @@ using System.Text;
 namespace OpenVerify.Client;
 
 /// <summary>
-/// Form bodies and query strings as the Android SDK writes them (device-protocol.md §1.3).
+/// Form bodies and query strings as the Android SDK writes them (docs/protocol/device.md §1.3).
 /// </summary>
 internal static class FormEncoding
 {

@@ -9,7 +9,7 @@ internal static class DerSignature
 
     /// <summary>
     /// Converts DER SEQUENCE{r, s} to 64 bytes r‖s: leading zeros stripped, each left-padded to
-    /// 32 bytes. Always 64 bytes, as the Android SDK produces (device-protocol.md §3.2).
+    /// 32 bytes. Always 64 bytes, as the Android SDK produces (docs/protocol/device.md §3.2).
     /// </summary>
     /// <exception cref="FormatException">The input is not a P-256 DER signature.</exception>
     public static byte[] ToRaw(ReadOnlySpan<byte> der)

@@ -2,7 +2,7 @@ namespace OpenVerify.Client;
 
 /// <summary>
 /// The device's notion of "now" for JWTs: local time plus the persisted correction learned from
-/// the server's <c>Date</c> header (device-protocol.md §2, time correction).
+/// the server's <c>Date</c> header (docs/protocol/device.md §2, time correction).
 /// </summary>
 internal sealed class DeviceClock(TimeProvider time, IFactorStore store)
 {

@@ -4,7 +4,7 @@ using OpenVerify.Protocol.Wire;
 
 namespace OpenVerify.Client;
 
-/// <summary>Builds the device JWT that authenticates every call but create (device-protocol.md §2).</summary>
+/// <summary>Builds the device JWT that authenticates every call but create (docs/protocol/device.md §2).</summary>
 internal sealed class DeviceJwtSigner(IKeyStore keys, DeviceClock clock)
 {
     internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

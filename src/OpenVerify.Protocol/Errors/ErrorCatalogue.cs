@@ -2,7 +2,7 @@ namespace OpenVerify.Protocol.Errors;
 
 /// <summary>
 /// Every error the server answers with, in one place: Twilio code, HTTP status and message
-/// (service-behaviour.md §5 for the 60xxx codes; Twilio's 20xxx codes for transport-level errors).
+/// (docs/protocol/service-behaviour.md §5 for the 60xxx codes; Twilio's 20xxx codes for transport-level errors).
 /// </summary>
 public static class ErrorCatalogue
 {
@@ -29,7 +29,7 @@ public static class ErrorCatalogue
 
     /// <summary>
     /// 20429 with a reason and a wait: Twilio's rate-limit body, answered with <c>Retry-After</c> and
-    /// <c>Twilio-Reached-Rate-Limit</c> (rest-api.md, the CreateVerification 429 example).
+    /// <c>Twilio-Reached-Rate-Limit</c> (docs/protocol/rest-api.md §1.5, the CreateVerification 429 example).
     /// </summary>
     public static VerifyError TooManyRequests(string detail, TimeSpan retryAfter) => new(20429, 429, detail) { RetryAfter = retryAfter };
 

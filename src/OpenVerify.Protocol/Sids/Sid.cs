@@ -38,7 +38,7 @@ public static class Sid
     }
 }
 
-/// <summary>The SID prefixes of the Verify API (rest-api.md §1.4).</summary>
+/// <summary>The SID prefixes of the Verify API (docs/protocol/rest-api.md §1.4).</summary>
 public static class SidPrefix
 {
     /// <summary>Account.</summary>

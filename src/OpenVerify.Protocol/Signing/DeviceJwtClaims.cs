@@ -6,7 +6,7 @@ using OpenVerify.Protocol.Wire;
 namespace OpenVerify.Protocol.Signing;
 
 /// <summary>
-/// The claims of a device-auth JWT (device-protocol.md §2), read with exactly the JSON types the SDKs
+/// The claims of a device-auth JWT (docs/protocol/device.md §2), read with exactly the JSON types the SDKs
 /// send and nothing coerced. Header: <c>alg</c> the string <c>ES256</c>, <c>kid</c> a credential SID,
 /// <c>typ</c> (the string <c>JWT</c>) and <c>cty</c> (the string <c>twilio-pba;v=1</c>) optional, no
 /// <c>crit</c>. Payload: <c>sub</c> a string, <c>exp</c> and <c>nbf</c> integer NumericDates,

@@ -11,7 +11,7 @@ public static class Es256
 
     /// <summary>
     /// Verifies a JOSE raw r‖s signature. A 63-byte signature is the iOS SDK's transcoding of an r or
-    /// s with two leading zero bytes (device-protocol.md §3.2): it is tried with a zero byte restored
+    /// s with two leading zero bytes (docs/protocol/device.md §3.2): it is tried with a zero byte restored
     /// in front of r and in front of s.
     /// </summary>
     public static bool VerifyRaw(ECDsa key, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)

@@ -51,15 +51,15 @@ public static class NotificationPlatforms
 /// <summary>HTTP headers of the device protocol.</summary>
 public static class VerifyHeaders
 {
-    /// <summary>Comma-separated challenge fields the device must sign (device-protocol.md §4).</summary>
+    /// <summary>Comma-separated challenge fields the device must sign (docs/protocol/device.md §4).</summary>
     public const string SignatureFields = "Twilio-Verify-Signature-Fields";
-    /// <summary>Set on factor update (rest-api.md §2.4).</summary>
+    /// <summary>Set on factor update (docs/protocol/rest-api.md §2.4).</summary>
     public const string FactorSignature = "Twilio-Verify-Factor-Signature";
-    /// <summary>Set on challenge update (rest-api.md §2.5).</summary>
+    /// <summary>Set on challenge update (docs/protocol/rest-api.md §2.5).</summary>
     public const string ChallengeSignature = "Twilio-Verify-Challenge-Signature";
 }
 
-/// <summary>Constants of the device JWT (device-protocol.md §2).</summary>
+/// <summary>Constants of the device JWT (docs/protocol/device.md §2).</summary>
 public static class DeviceJwt
 {
     /// <summary>The Basic user name devices send.</summary>

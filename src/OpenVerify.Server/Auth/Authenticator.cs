@@ -15,7 +15,7 @@ namespace OpenVerify.Server.Auth;
 /// <summary>
 /// Turns the Basic credentials of a request into a <see cref="Caller"/>:
 /// <c>AC…:auth token</c> or <c>SK…:secret</c> (backends), <c>token:&lt;device JWT&gt;</c> (devices,
-/// device-protocol.md §2) or <c>token:&lt;access token&gt;</c> (enrolment). Every secret is compared
+/// docs/protocol/device.md §2) or <c>token:&lt;access token&gt;</c> (enrolment). Every secret is compared
 /// in constant time; every failure is the same 401, so nothing tells which part was wrong.
 /// </summary>
 public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, IAccessTokenStore accessTokens, TimeProvider clock)

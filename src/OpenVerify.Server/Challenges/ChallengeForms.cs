@@ -5,7 +5,7 @@ using OpenVerify.Server.Http;
 
 namespace OpenVerify.Server.Challenges;
 
-/// <summary>CreateChallenge form rules (rest-api.md §2.5, service-behaviour.md §4: 60368 limits).</summary>
+/// <summary>CreateChallenge form rules (docs/protocol/rest-api.md §2.5, docs/protocol/service-behaviour.md §4: 60368 limits).</summary>
 public static class ChallengeForms
 {
     /// <summary>Longest details.message.</summary>

@@ -10,7 +10,7 @@ namespace OpenVerify.Server.Challenges;
 
 /// <summary>
 /// The challenge state machine: pending → approved | denied (by the device's signature) or
-/// expired (by time). And the approval check of device-protocol.md §4.
+/// expired (by time). And the approval check of docs/protocol/device.md §4.
 /// </summary>
 public static class ChallengeRules
 {

@@ -129,7 +129,7 @@ public static class ChallengesApi
 
     /// <summary>
     /// GET …/Challenges/{sid}. A pending challenge carries <c>Twilio-Verify-Signature-Fields</c>:
-    /// without it the SDKs cannot answer (device-protocol.md §4).
+    /// without it the SDKs cannot answer (docs/protocol/device.md §4).
     /// </summary>
     public static async Task<Ok<ChallengeResource>> FetchChallenge(
         Caller caller, string serviceSid, string identity, string sid, VerifyForm query, IServiceStore services, IChallengeStore challenges, ChallengeFeed feed, TimeProvider clock, HttpContext http)

@@ -7,7 +7,7 @@ namespace OpenVerify.Server.Challenges;
 /// <c>Push.PendingLimit</c>, <c>Push.CooldownDenials</c>, <c>Push.CooldownWindowMinutes</c> and
 /// <c>Push.CooldownMinutes</c> override them (docs/security.md).
 /// Note: the limits are off unless configured. Twilio documents no cap on push challenges
-/// (service-behaviour.md §4), and apps and test suites written for it keep many challenges of one
+/// (docs/protocol/service-behaviour.md §4), and apps and test suites written for it keep many challenges of one
 /// factor pending or deny several in a row; a default limit broke such callers. The recommended
 /// setting for a login service is <c>PendingLimit=5</c> and <c>CooldownDenials=3</c>.
 /// </summary>

@@ -6,7 +6,7 @@ namespace OpenVerify.Server.Delivery;
 
 /// <summary>
 /// A domain event as stored in the outbox (kind <see cref="OutboxKinds.Event"/>), carrying the
-/// fields of the v2 webhook payload (service-behaviour.md §3). <c>Uuid</c> is fixed when the event
+/// fields of the v2 webhook payload (docs/protocol/service-behaviour.md §3). <c>Uuid</c> is fixed when the event
 /// happens, so every retry of every delivery carries the same one.
 /// </summary>
 public sealed record VerifyEvent(

@@ -6,7 +6,7 @@ using OpenVerify.Server.Http;
 
 namespace OpenVerify.Server.Factors;
 
-/// <summary>Factor form parameters and their rules (rest-api.md §2.3–2.4, device-protocol.md §1.4).</summary>
+/// <summary>Factor form parameters and their rules (docs/protocol/rest-api.md §2.3–2.4, docs/protocol/device.md §1.4).</summary>
 public static class FactorForms
 {
     /// <summary>Longest friendly name.</summary>

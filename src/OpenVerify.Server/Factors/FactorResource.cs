@@ -15,7 +15,7 @@ public sealed record FactorResource(
         TwilioDate.ToWire(factor.DateCreated), TwilioDate.ToWire(factor.DateUpdated), factor.FriendlyName, factor.Status, factor.FactorType,
         ConfigOf(factor), MetadataOf(factor), UrlOf(factor, root));
 
-    /// <summary><c>config</c>: <see cref="PushConfig"/>, or for totp <c>{alg, skew, code_length, time_step}</c> (rest-api.md §2.3).</summary>
+    /// <summary><c>config</c>: <see cref="PushConfig"/>, or for totp <c>{alg, skew, code_length, time_step}</c> (docs/protocol/rest-api.md §2.3).</summary>
     public static object ConfigOf(Factor factor) => factor.FactorType == FactorTypes.Totp
         ? Totp.TotpConfig.Of(factor)
         : new PushConfig(factor.SdkVersion, factor.AppId, factor.NotificationPlatform, factor.NotificationToken, factor.CredentialSid);

@@ -108,7 +108,7 @@ public static class FactorsApi
 
     /// <summary>
     /// POST …/Factors/{sid}: verifies the factor when <c>AuthPayload</c> is sent (base64 DER ECDSA
-    /// over the factor SID, device-protocol.md §3.3), and updates name and config.
+    /// over the factor SID, docs/protocol/device.md §3.3), and updates name and config.
     /// </summary>
     public static async Task<IResult> UpdateFactor(
         Caller caller, string serviceSid, string identity, string sid, VerifyForm form, IServiceStore services, IFactorStore factors,

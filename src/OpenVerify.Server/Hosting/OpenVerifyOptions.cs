@@ -27,7 +27,7 @@ public sealed class OpenVerifyOptions
     [Range(1024, 16 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Push factors per entity (service-behaviour.md §4: 20).</summary>
+    /// <summary>Push factors per entity (docs/protocol/service-behaviour.md §4: 20).</summary>
     [Range(1, 1000)]
     public int MaxPushFactorsPerEntity { get; set; } = 20;
 

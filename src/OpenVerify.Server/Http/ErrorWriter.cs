@@ -12,7 +12,7 @@ namespace OpenVerify.Server.Http;
 /// <summary>
 /// The one error path: every failure leaves as <c>{code, message, more_info, status}</c> with the
 /// matching HTTP status. A 401 always carries <c>Date</c>, from the server's clock, because the
-/// device SDKs correct their clock from it and retry once (device-protocol.md §1.6).
+/// device SDKs correct their clock from it and retry once (docs/protocol/device.md §1.6).
 /// </summary>
 public sealed class ErrorWriter(RequestDelegate next, ILogger<ErrorWriter> logger)
 {

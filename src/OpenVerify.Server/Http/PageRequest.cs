@@ -12,7 +12,7 @@ namespace OpenVerify.Server.Http;
 /// </summary>
 public sealed record PageRequest(int Size, int Page, CursorDirection Direction, long CursorId)
 {
-    /// <summary>Default page size (rest-api.md §1.6).</summary>
+    /// <summary>Default page size (docs/protocol/rest-api.md §1.6).</summary>
     public const int DefaultSize = 50;
 
     /// <summary>Largest page size.</summary>

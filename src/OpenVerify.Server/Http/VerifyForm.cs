@@ -18,7 +18,7 @@ namespace OpenVerify.Server.Http;
 /// Every accessor validates and raises a Twilio-shaped <see cref="VerifyError"/>, so handlers read
 /// like the spec. Note: both SDK encodings parse the same way: pairs split on '&amp;', each on its
 /// first '=', then percent-decoded; neither SDK sends a raw '+', and the C# helper's '+' is a space.
-/// Unknown keys are ignored (rest-api.md (b) 8: Twilio's own examples send undeclared keys).
+/// Unknown keys are ignored (docs/protocol/rest-api.md (b) 8: Twilio's own examples send undeclared keys).
 /// </summary>
 public sealed class VerifyForm
 {

@@ -154,7 +154,7 @@ internal sealed class ChallengeEventStream(
         {
             type = ChallengeEvent;
             pending[challenge.Sid] = challenge.ExpirationDate;
-            // The header a fetch carries (device-protocol.md §4), as a member of the same object.
+            // The header a fetch carries (docs/protocol/device.md §4), as a member of the same object.
             data = data[..^1] + ",\"signature_fields\":\"" + ChallengeRules.SignatureFields + "\"}";
         }
         else

@@ -47,7 +47,7 @@ public sealed class Service
 
 /// <summary>
 /// Service settings. Push settings drive behaviour; the SMS, TOTP, WhatsApp and passkey settings are
-/// stored and echoed so that Twilio clients round-trip them (rest-api.md §2.1).
+/// stored and echoed so that Twilio clients round-trip them (docs/protocol/rest-api.md §2.1).
 /// </summary>
 public sealed class ServiceSettings
 {

@@ -3,7 +3,7 @@ using OpenVerify.Server.Http;
 
 namespace OpenVerify.Server.Services;
 
-/// <summary>Create/Update Service form parameters (rest-api.md §2.1); update changes only what is sent.</summary>
+/// <summary>Create/Update Service form parameters (docs/protocol/rest-api.md §2.1); update changes only what is sent.</summary>
 public static class ServiceForms
 {
     /// <summary>Longest friendly name accepted.</summary>

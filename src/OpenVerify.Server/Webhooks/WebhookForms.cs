@@ -3,7 +3,7 @@ using OpenVerify.Server.Http;
 
 namespace OpenVerify.Server.Webhooks;
 
-/// <summary>Create/Update Webhook form rules (rest-api.md §2.7).</summary>
+/// <summary>Create/Update Webhook form rules (docs/protocol/rest-api.md §2.7).</summary>
 public static class WebhookForms
 {
     /// <summary>

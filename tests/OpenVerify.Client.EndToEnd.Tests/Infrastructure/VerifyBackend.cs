@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace OpenVerify.Client.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// The app backend's side of the Verify v2 form API (rest-api.md), with plain HttpClient and Basic
+/// The app backend's side of the Verify v2 form API (docs/protocol/rest-api.md), with plain HttpClient and Basic
 /// <c>AC…:auth token</c>: services, enrolment access tokens, challenges, and reading back state.
 /// </summary>
 internal sealed class VerifyBackend(HttpClient http) : IDisposable

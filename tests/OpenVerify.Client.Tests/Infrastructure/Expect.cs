@@ -20,7 +20,7 @@ internal static class Expect
         return error;
     }
 
-    /// <summary>Asserts the four SDK headers (§1.2) and nothing else but Content-Length.</summary>
+    /// <summary>Asserts the four SDK headers (docs/protocol/device.md §1.2) and nothing else but Content-Length.</summary>
     public static void SdkHeaders(RecordedRequest request, string accept)
     {
         Assert.Equal(TestDevice.UserAgent, request.Headers["User-Agent"]);

@@ -1,6 +1,6 @@
 namespace OpenVerify.Client.Tests;
 
-/// <summary>The response fixtures of device-protocol.md §5, verbatim.</summary>
+/// <summary>The response fixtures of docs/protocol/device.md §5, verbatim.</summary>
 internal static class Fixtures
 {
     public const string CreateFactorValid = """

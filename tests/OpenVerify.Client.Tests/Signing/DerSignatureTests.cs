@@ -8,7 +8,7 @@ public sealed class DerSignatureTests
     [Fact]
     public void Android_test_vector_transcodes_to_64_bytes()
     {
-        // device-protocol.md §3.2, from the Android SDK's JwtSigner test.
+        // docs/protocol/device.md §3.2, from the Android SDK's JwtSigner test.
         Assert.True(Base64Url.TryDecode("MEQCIFtun9Ioo-W-juCG7sOl8PPPuozb8cspsUtpu2TxnzP_AiAi1VpFNTr2eK-VX3b1DLHy8rPm3MOpTvUH14hyNr0Gfg", out var der));
 
         var raw = DerSignature.ToRaw(der);

@@ -100,7 +100,7 @@ internal sealed class Backend : IDisposable
         new((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType);
 }
 
-/// <summary>The one error shape (rest-api.md): exactly code, message, more_info and status, status equal to the HTTP status.</summary>
+/// <summary>The one error shape (docs/protocol/rest-api.md §1.5): exactly code, message, more_info and status, status equal to the HTTP status.</summary>
 internal static class TwilioError
 {
     public static bool IsShaped(Answer answer, int status, int code)

@@ -8,7 +8,7 @@ namespace OpenVerify.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// Twilio's official C# helper (NuGet Twilio 8.2.0) pointed at the local server the way
-/// twilio-helpers.md §1 shows: the transport is the only replaceable part, so
+/// docs/protocol/twilio-helpers.md §1 shows: the transport is the only replaceable part, so
 /// <see cref="TwilioRedirect"/> rewrites scheme, host and port of <c>*.twilio.com</c> requests and
 /// leaves everything else (including the server's own absolute page URLs) as the helper built it.
 /// </summary>
@@ -16,7 +16,7 @@ internal static class TwilioHelper
 {
     /// <summary>
     /// Note: the helper formats ExpirationDate with the current culture and no UTC conversion, and
-    /// under some cultures cannot build its User-Agent at all (twilio-helpers.md §2).
+    /// under some cultures cannot build its User-Agent at all (docs/protocol/twilio-helpers.md §2).
     /// </summary>
     public static void UseInvariantCulture()
     {

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace OpenVerify.Server.Tests.Challenges;
 
 /// <summary>
-/// Property-style, for the AuthPayload of UpdateChallenge (device-protocol.md §4): approvals correctly
+/// Property-style, for the AuthPayload of UpdateChallenge (docs/protocol/device.md §4): approvals correctly
 /// signed with the factor's key whose status or signed fields are of the wrong JSON type or value,
 /// named twice (one "status" saying denied and another approved), nested too deep, or whose header is
 /// not the protocol's, are each a 403 60324 and leave the challenge pending with nothing queued,

@@ -12,7 +12,7 @@ using NewFactor = Twilio.Rest.Verify.V2.Service.Entity.NewFactorResource;
 
 namespace OpenVerify.Server.Tests.Http;
 
-/// <summary>Twilio's C# helper (8.2.0) against the server, redirected with <see cref="TwilioRedirect"/> (rest-api.md (b) 59–60).</summary>
+/// <summary>Twilio's C# helper (8.2.0) against the server, redirected with <see cref="TwilioRedirect"/> (docs/protocol/rest-api.md (b) 59–60).</summary>
 public sealed class TwilioHelperTests
 {
     private static TwilioRestClient Helper(TestApi api, string? user = null, string? secret = null) =>

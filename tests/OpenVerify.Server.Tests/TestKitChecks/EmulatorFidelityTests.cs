@@ -4,7 +4,7 @@ using OpenVerify.TestKit.Devices;
 
 namespace OpenVerify.Server.Tests.TestKitChecks;
 
-/// <summary>The emulator against the SDKs' own vectors (device-protocol.md §1.3, §3.2), so the server tests rest on a faithful device.</summary>
+/// <summary>The emulator against the SDKs' own vectors (docs/protocol/device.md §1.3, §3.2), so the server tests rest on a faithful device.</summary>
 public sealed class EmulatorFidelityTests
 {
     [Fact]

@@ -8,7 +8,7 @@ using OpenVerify.Protocol.Signing;
 namespace OpenVerify.Storage.Tests.MultiInstance;
 
 /// <summary>
-/// Just enough of a device (device-protocol.md §2–§4) to enrol and answer challenges: a P-256 key,
+/// Just enough of a device (docs/protocol/device.md §2–§4) to enrol and answer challenges: a P-256 key,
 /// the device JWT, the DER AuthPayload over the factor SID, and the approval JWT over the fields the
 /// server names in <c>Twilio-Verify-Signature-Fields</c> plus <c>status</c>.
 /// </summary>

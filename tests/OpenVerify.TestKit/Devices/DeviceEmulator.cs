@@ -10,7 +10,7 @@ using OpenVerify.Protocol.Signing;
 namespace OpenVerify.TestKit.Devices;
 
 /// <summary>
-/// A faithful emulator of the Twilio Verify Push device SDKs on the wire (device-protocol.md §1–§5),
+/// A faithful emulator of the Twilio Verify Push device SDKs on the wire (docs/protocol/device.md §1–§5),
 /// in an Android and an iOS flavour (Appendix A). It works over any <see cref="HttpClient"/>: an
 /// in-process test server or a real process. Its clock is a <see cref="TimeProvider"/> plus a settable
 /// <see cref="ClockOffset"/> (a device whose clock is wrong), corrected like the SDKs from the
@@ -63,7 +63,7 @@ public sealed class DeviceEmulator
     /// <summary>Seconds added to local time, learned from a 401's <c>Date</c> (the SDKs persist it).</summary>
     public long TimeCorrection { get; set; }
 
-    /// <summary>Sign the next JWTs in iOS's rare 63-byte form (device-protocol.md §3.2).</summary>
+    /// <summary>Sign the next JWTs in iOS's rare 63-byte form (docs/protocol/device.md §3.2).</summary>
     public bool ForceShortSignature { get; set; }
 
     /// <summary>Every request sent and the response to it, oldest first.</summary>
@@ -174,7 +174,7 @@ public sealed class DeviceEmulator
         return json;
     }
 
-    /// <summary>R4: deletes the factor; 404 counts as done, and so does a 401 on the retry (§1.6).</summary>
+    /// <summary>R4: deletes the factor; 404 counts as done, and so does a 401 on the retry (docs/protocol/device.md §1.6).</summary>
     public async Task DeleteFactorAsync(DeviceFactor factor, CancellationToken cancellationToken = default)
     {
         var path = FactorPath(factor);
@@ -261,7 +261,7 @@ public sealed class DeviceEmulator
         return new DeviceChallengePage(challenges, page, size, PageTokenOf(meta["previous_page_url"]), PageTokenOf(meta["next_page_url"]), response);
     }
 
-    /// <summary>The SDK's <c>updateChallenge</c>: R5, the §4 checks, R7 with a signed AuthPayload, R5 again.</summary>
+    /// <summary>The SDK's <c>updateChallenge</c>: R5, the checks of docs/protocol/device.md §4, R7 with a signed AuthPayload, R5 again.</summary>
     public async Task UpdateChallengeAsync(DeviceFactor factor, string challengeSid, string status, CancellationToken cancellationToken = default)
     {
         var authPayload = await PrepareAnswerAsync(factor, challengeSid, status, cancellationToken);
@@ -278,7 +278,7 @@ public sealed class DeviceEmulator
         }
     }
 
-    /// <summary>Approves (<paramref name="approve"/>) or denies a challenge: R5 → R7 → R5 with the §4 checks.</summary>
+    /// <summary>Approves (<paramref name="approve"/>) or denies a challenge: R5 → R7 → R5 with the checks of docs/protocol/device.md §4.</summary>
     public Task ApproveOrDenyAsync(DeviceFactor factor, string challengeSid, bool approve, CancellationToken cancellationToken = default) =>
         UpdateChallengeAsync(factor, challengeSid, approve ? "approved" : "denied", cancellationToken);
 
@@ -354,7 +354,7 @@ public sealed class DeviceEmulator
     // ---- device JWT and transport ---------------------------------------------------------------
 
     /// <summary>
-    /// The device-auth JWT (§2): header <c>cty, kid, typ, alg</c> (Android order; iOS another), payload
+    /// The device-auth JWT (docs/protocol/device.md §2): header <c>cty, kid, typ, alg</c> (Android order; iOS another), payload
     /// <c>sub, exp=now+600, nbf=now</c>. <paramref name="tamper"/> changes claims for negative tests.
     /// </summary>
     public string CreateDeviceJwt(DeviceFactor factor, JwtOverrides? tamper = null)
@@ -484,7 +484,7 @@ public sealed class DeviceEmulator
 
     private static string EntityPath(DeviceFactor factor) => $"Services/{factor.ServiceSid}/Entities/{factor.Identity}";
 
-    // ---- response mapping (§5) --------------------------------------------------------------------
+    // ---- response mapping (docs/protocol/device.md §5) --------------------------------------------
 
     private static JsonObject MapObject(DeviceResponse response)
     {

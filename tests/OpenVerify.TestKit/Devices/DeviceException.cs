@@ -1,6 +1,6 @@
 namespace OpenVerify.TestKit.Devices;
 
-/// <summary>The SDK error categories (device-protocol.md §8.3).</summary>
+/// <summary>The SDK error categories (docs/protocol/device.md §8.3).</summary>
 public enum DeviceErrorKind
 {
     /// <summary>60401: the API answered ≥ 300, or the transport failed.</summary>

@@ -3,7 +3,7 @@ using OpenVerify.Protocol.Signing;
 
 namespace OpenVerify.TestKit.Devices;
 
-/// <summary>A factor as the SDK stores it locally after create (device-protocol.md §7): ids and the private key.</summary>
+/// <summary>A factor as the SDK stores it locally after create (docs/protocol/device.md §7): ids and the private key.</summary>
 public sealed class DeviceFactor : IDisposable
 {
     internal DeviceFactor(string sid, string credentialSid, string accountSid, string serviceSid, string identity, string friendlyName, string status, ECDsa key)

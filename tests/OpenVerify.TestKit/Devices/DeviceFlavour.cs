@@ -1,6 +1,6 @@
 namespace OpenVerify.TestKit.Devices;
 
-/// <summary>Which SDK the emulator imitates (device-protocol.md Appendix A).</summary>
+/// <summary>Which SDK the emulator imitates (docs/protocol/device.md Appendix A).</summary>
 public enum DeviceFlavour
 {
     /// <summary>twilio-verify-android 0.9.0.</summary>

@@ -3,7 +3,7 @@ using System.Text;
 namespace OpenVerify.TestKit.Devices;
 
 /// <summary>
-/// The two SDK form/query encodings (device-protocol.md §1.3). Android: <c>Uri.encode</c>, RFC 3986
+/// The two SDK form/query encodings (docs/protocol/device.md §1.3). Android: <c>Uri.encode</c>, RFC 3986
 /// strict per key and value. iOS: <c>urlQueryAllowed</c> minus <c>+</c> applied to the whole
 /// <c>name=value</c> string, so <c>/ = : , &amp; ? @</c> stay raw inside values.
 /// </summary>

@@ -4,7 +4,7 @@ using System.Text;
 namespace OpenVerify.TestKit.Devices;
 
 /// <summary>
-/// What the SDKs do with the key store's DER ECDSA signatures (device-protocol.md §3.2): Android
+/// What the SDKs do with the key store's DER ECDSA signatures (docs/protocol/device.md §3.2): Android
 /// transcodes to a fixed 64-byte r‖s; iOS prepends exactly one zero byte to a short component,
 /// so a component two bytes short yields a 63-byte signature.
 /// </summary>
@@ -56,7 +56,7 @@ public static class SdkSignatures
         throw new InvalidOperationException("no short signature found");
     }
 
-    /// <summary>The verify-factor AuthPayload: standard base64 of DER ECDSA over the UTF-8 factor SID (§3.3).</summary>
+    /// <summary>The verify-factor AuthPayload: standard base64 of DER ECDSA over the UTF-8 factor SID (docs/protocol/device.md §3.3).</summary>
     public static string VerifyFactorPayload(ECDsa key, string factorSid) => Convert.ToBase64String(SignDer(key, Encoding.UTF8.GetBytes(factorSid)));
 
     private static byte[] IosComponent(byte[] component) => component.Length switch

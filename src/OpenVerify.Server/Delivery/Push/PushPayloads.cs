@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace OpenVerify.Server.Delivery.Push;
 
 /// <summary>
-/// The push bodies of device-protocol.md §6. With <c>hideMessage</c> only SIDs travel through
+/// The push bodies of docs/protocol/device.md §6. With <c>hideMessage</c> only SIDs travel through
 /// Google or Apple; the app fetches the challenge over TLS.
 /// </summary>
 public static class PushPayloads

@@ -4,7 +4,7 @@ using System.Text;
 namespace OpenVerify.Server.Delivery.Webhooks;
 
 /// <summary>
-/// The v2 webhook body (service-behaviour.md §3) as form fields, and the two signatures over it:
+/// The v2 webhook body (docs/protocol/service-behaviour.md §3) as form fields, and the two signatures over it:
 /// Twilio's <c>X-Twilio-Signature</c> and Standard Webhooks' <c>webhook-signature</c>.
 /// </summary>
 public static class WebhookPayload

@@ -4,7 +4,7 @@ namespace OpenVerify.Server.Delivery.Webhooks;
 
 /// <summary>
 /// A webhook URL with Twilio's connection overrides read from its fragment
-/// (<c>#ct=1000&amp;rt=3000&amp;tt=5000&amp;rc=2&amp;rp=ct,5xx</c>, service-behaviour.md §3). The fragment
+/// (<c>#ct=1000&amp;rt=3000&amp;tt=5000&amp;rc=2&amp;rp=ct,5xx</c>, docs/protocol/service-behaviour.md §3). The fragment
 /// is never sent and never signed: <see cref="Url"/> is what is called and what the signature covers.
 /// Out-of-range values are clamped; unknown keys are ignored.
 /// </summary>

@@ -17,7 +17,7 @@ public static class TotpChallenges
     /// <summary>
     /// CreateChallenge for a verified totp factor. With <c>AuthPayload</c> (the code) the challenge is
     /// answered as it is created: <c>approved</c> for an accepted code, <c>denied</c> for a wrong or
-    /// replayed one (rest-api.md (b) 45), 60310 while the factor is locked. Without it, it is
+    /// replayed one (docs/protocol/rest-api.md (b) 45), 60310 while the factor is locked. Without it, it is
     /// created pending for a later UpdateChallenge. Nothing is pushed: there is no device.
     /// </summary>
     public static async Task<Created<ChallengeResource>> CreateAsync(

@@ -8,7 +8,7 @@ namespace OpenVerify.Server.Factors.Totp;
 /// <summary>Turns a code sent for a totp factor into a <see cref="TotpAttempt"/>: opens the secret, finds the step it matches.</summary>
 public sealed class TotpCheck(SecretBox secrets, IOptions<TotpOptions> options)
 {
-    /// <summary>Shortest code accepted as <c>AuthPayload</c> (rest-api.md §2.5).</summary>
+    /// <summary>Shortest code accepted as <c>AuthPayload</c> (docs/protocol/rest-api.md §2.5).</summary>
     public const int MinCodeLength = 3;
 
     /// <summary>Longest code accepted as <c>AuthPayload</c>.</summary>

@@ -5,7 +5,7 @@ using OpenVerify.Server.Services;
 
 namespace OpenVerify.Server.Factors.Totp;
 
-/// <summary>The TOTP parameters of CreateNewFactor and UpdateFactor (rest-api.md §2.3–2.4) and their defaults.</summary>
+/// <summary>The TOTP parameters of CreateNewFactor and UpdateFactor (docs/protocol/rest-api.md §2.3–2.4) and their defaults.</summary>
 public static class TotpForms
 {
     /// <summary>Bytes of a generated secret: 160 bits, the HMAC-SHA1 output size RFC 4226 recommends.</summary>

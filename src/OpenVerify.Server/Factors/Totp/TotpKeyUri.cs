@@ -5,7 +5,7 @@ namespace OpenVerify.Server.Factors.Totp;
 /// <summary>
 /// The Google Authenticator Key URI of a TOTP factor:
 /// <c>otpauth://totp/{issuer}:{account}?secret=…&amp;issuer=…&amp;algorithm=SHA1&amp;digits=6&amp;period=30</c>
-/// (rest-api.md §2.3: the label URL-encoded, the issuer also as a parameter).
+/// (docs/protocol/rest-api.md §2.3: the label URL-encoded, the issuer also as a parameter).
 /// </summary>
 public sealed record TotpKeyUri(string Issuer, string Account, string Secret, TotpConfig Config)
 {

@@ -9,7 +9,7 @@ public sealed class TotpOptions
     public const string Section = "OpenVerify:Totp";
 
     /// <summary>
-    /// Wrong codes a factor takes before it is locked (service-behaviour.md §4: Twilio allows 5 per
+    /// Wrong codes a factor takes before it is locked (docs/protocol/service-behaviour.md §4: Twilio allows 5 per
     /// factor, then 60310). A right code starts the count again.
     /// </summary>
     [Range(1, 1000)]
@@ -22,7 +22,7 @@ public sealed class TotpOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LockDuration { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>TOTP factors per entity (service-behaviour.md §4: 100).</summary>
+    /// <summary>TOTP factors per entity (docs/protocol/service-behaviour.md §4: 100).</summary>
     [Range(1, 1000)]
     public int MaxFactorsPerEntity { get; set; } = 100;
 }

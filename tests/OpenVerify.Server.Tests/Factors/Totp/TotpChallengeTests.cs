@@ -7,7 +7,7 @@ using OpenVerify.Server.Tests.Infrastructure;
 namespace OpenVerify.Server.Tests.Factors.Totp;
 
 /// <summary>
-/// Challenges of totp factors (rest-api.md (b) 45, 49): answered by the code, replay refused for the
+/// Challenges of totp factors (docs/protocol/rest-api.md (b) 45, 49): answered by the code, replay refused for the
 /// rest of its window (on every instance), and the factor locked after too many wrong codes (60310).
 /// </summary>
 public sealed class TotpChallengeTests

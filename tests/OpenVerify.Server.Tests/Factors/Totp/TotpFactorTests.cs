@@ -7,7 +7,7 @@ using OtpNet;
 
 namespace OpenVerify.Server.Tests.Factors.Totp;
 
-/// <summary>CreateNewFactor and UpdateFactor for totp factors (rest-api.md §2.3–2.4, (b) 35–38; service-behaviour.md §4–5).</summary>
+/// <summary>CreateNewFactor and UpdateFactor for totp factors (docs/protocol/rest-api.md §2.3–2.4, (b) 35–38; docs/protocol/service-behaviour.md §4–5).</summary>
 public sealed class TotpFactorTests
 {
     [Fact]
