@@ -33,6 +33,19 @@ public abstract class ConsolePageModel : PageModel
     protected static PageQuery Page(long? after, bool newestFirst, int size = PageSize) =>
         new(size, newestFirst, after is null ? CursorDirection.None : CursorDirection.After, after ?? 0, 0);
 
+    /// <summary>
+    /// The notice after an action's redirect (<c>?done=…</c>). Note: a fixed code, not text, so a link
+    /// cannot make the console say something it did not do.
+    /// </summary>
+    protected static string? Done(string? done) => done switch
+    {
+        "deleted" => "The factor was deleted; a factor.deleted event was written for the webhooks.",
+        "replayed" => "The delivery is pending again and is sent at the outbox worker's next poll.",
+        "disabled" => "The webhook is disabled: new events are no longer sent to it.",
+        "not-dead" => "The delivery was not dead (it may have been replayed already); nothing was changed.",
+        _ => null,
+    };
+
     /// <summary>Unix seconds as shown on every page.</summary>
     public static string Time(long unixSeconds) => Time(DateTimeOffset.FromUnixTimeSeconds(unixSeconds));
 

@@ -107,6 +107,14 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox, ChallengeF
             new { sid, serviceSid, identity }, cancellationToken: cancellationToken));
     }
 
+    public async Task<Challenge?> FindInServiceAsync(string serviceSid, string sid, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await c.QuerySingleOrDefaultAsync<Challenge>(new CommandDefinition(
+            $"SELECT {Columns} FROM challenges WHERE sid = @sid AND service_sid = @serviceSid",
+            new { sid, serviceSid }, cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyDictionary<string, long>> LastAnsweredAsync(IReadOnlyCollection<string> factorSids, CancellationToken cancellationToken)
     {
         if (factorSids.Count == 0)
