@@ -18,7 +18,7 @@ internal sealed class SqlDeliveryLog(IDatabase db) : IDeliveryLog
             WHERE ((kind = @push AND subject = @factorSid) OR {db.AnyOf("partition_key", "partitions")}) AND payload LIKE @pattern
             ORDER BY id LIMIT @max
             """,
-            new { push = OutboxKinds.Push, trail.FactorSid, partitions, pattern = "%\"" + trail.ChallengeSid + "\"%", max },
+            new { push = OutboxKinds.Push, factorSid = trail.FactorSid, partitions, pattern = "%\"" + trail.ChallengeSid + "\"%", max },
             cancellationToken: cancellationToken))).AsList();
         if (messages.Count == 0)
         {
