@@ -39,9 +39,9 @@ public abstract class ConsolePageModel : PageModel
     /// </summary>
     protected static string? Done(string? done) => done switch
     {
-        "deleted" => "The factor was deleted; a factor.deleted event was written for the webhooks.",
-        "replayed" => "The delivery is pending again and is sent at the outbox worker's next poll.",
-        "disabled" => "The webhook is disabled: new events are no longer sent to it.",
+        "deleted" => "The factor was deleted; a factor.deleted event went to the webhooks.",
+        "replayed" => "Replayed: the delivery was made pending again, for the outbox worker's next poll.",
+        "disabled" => "The webhook was disabled: new events are no longer sent to it.",
         "not-dead" => "The delivery was not dead (it may have been replayed already); nothing was changed.",
         _ => null,
     };
@@ -51,6 +51,12 @@ public abstract class ConsolePageModel : PageModel
 
     /// <summary>Unix milliseconds as shown on every page (to the millisecond: attempts are often close together).</summary>
     public static string TimeMs(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + " UTC";
+
+    /// <summary>A wire date (<c>2026-06-01T12:00:00Z</c>) as shown on every page; null or unreadable shows as a dash.</summary>
+    public static string Wire(string? wire) => Protocol.Wire.TwilioDate.TryParse(wire, out var at) ? Time(at) : "—";
+
+    /// <summary>A setting that is on or off.</summary>
+    public static string OnOff(bool on) => on ? "on" : "off";
 
     /// <summary>An instant as shown on every page.</summary>
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";

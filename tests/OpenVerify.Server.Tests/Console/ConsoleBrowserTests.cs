@@ -40,6 +40,11 @@ public sealed class ConsoleBrowserTests(Chromium chromium)
         api.Clock.Advance(TimeSpan.FromSeconds(2));
         await api.DeliverOutboxAsync();
         Assert.Equal(1, fcm.Sends.AcceptedCount(challenge));
+        // A second user, whose app was reinstalled: FCM no longer knows its token.
+        var bob = await api.EnrolAsync(service, "bob-example");
+        var unregistered = (await api.CreateChallengeAsync(bob, ("Details.Message", "Sign in to Example Bank?"))).Str("sid")!;
+        fcm.Status = 404;
+        await api.DeliverOutboxAsync();
 
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = api.Http.BaseAddress!.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
         var page = await context.NewPageAsync();
@@ -73,6 +78,14 @@ public sealed class ConsoleBrowserTests(Chromium chromium)
         await Expect(timeline).ToContainTextAsync("HTTP 500");
         await Expect(timeline).ToContainTextAsync("The device answered: approved");
         await ShotAsync(page, "console-challenge", fullPage: true);
+
+        // The other user's challenge: the page says the push failed, and why.
+        await page.GotoAsync($"/console/services/{service}/challenges/{unregistered}");
+        await Expect(page.Locator("#verdict")).ToContainTextAsync("The push failed after 1 attempt(s)");
+        await Expect(page.Locator("#verdict")).ToContainTextAsync("token cleared on the factor");
+        await Expect(page.Locator("#verdict")).ToContainTextAsync("The device has not answered yet.");
+        await ShotAsync(page, "console-challenge-push-failed");
+        await page.GoBackAsync();
 
         // Replay the dead challenge.approved delivery, then see its new attempt once the backend is back.
         var deadRow = page.Locator("#deliveries tr", new() { HasText = "challenge.approved to" });

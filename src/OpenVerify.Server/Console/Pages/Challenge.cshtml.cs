@@ -19,7 +19,15 @@ namespace OpenVerify.Server.Console.Pages;
 /// <param name="Outcome">How it went (delivered, retry, dead, not-sent…), if it was an attempt.</param>
 /// <param name="Detail">What the other side answered, or why.</param>
 /// <param name="Css">ok | warn | bad | muted.</param>
-public sealed record TimelineEntry(long At, string What, string? Outcome, string? Detail, string Css);
+/// <param name="WholeSeconds">
+/// The challenge's own times are whole seconds (the wire's resolution) while the outbox's are milliseconds:
+/// such an entry is shown to the second, and an answer sorts after everything else in its second.
+/// </param>
+public sealed record TimelineEntry(long At, string What, string? Outcome, string? Detail, string Css, bool WholeSeconds = false)
+{
+    /// <summary>The time as shown.</summary>
+    public string Shown => WholeSeconds ? ConsolePageModel.Time(At / 1000) : ConsolePageModel.TimeMs(At);
+}
 
 /// <summary>
 /// A challenge with everything done about it: its details, status and answer, and, in time order, every
@@ -147,7 +155,7 @@ public sealed class ChallengeModel(
     private List<TimelineEntry> BuildTimeline()
     {
         var c = Item!;
-        var entries = new List<TimelineEntry> { new(c.DateCreated * 1000, "Challenge created by the app backend", null, c.Message, "muted") };
+        var entries = new List<TimelineEntry> { new(c.DateCreated * 1000, "Challenge created by the app backend", null, c.Message, "muted", WholeSeconds: true) };
         foreach (var record in Records)
         {
             var what = Describe(record);
@@ -167,11 +175,11 @@ public sealed class ChallengeModel(
         if (c.DateResponded is { } responded)
         {
             var reason = c.DenialReason is null ? "" : $" ({c.DenialReason})";
-            entries.Add(new(responded * 1000, $"The device answered: {c.Status}{reason}", null, null, c.Status == ChallengeStatuses.Approved ? "ok" : "bad"));
+            entries.Add(new(responded * 1000 + 999, $"The device answered: {c.Status}{reason}", null, null, c.Status == ChallengeStatuses.Approved ? "ok" : "bad", WholeSeconds: true));
         }
         else if (Status == ChallengeStatuses.Expired)
         {
-            entries.Add(new(c.ExpirationDate * 1000, "The challenge expired unanswered", null, null, "bad"));
+            entries.Add(new(c.ExpirationDate * 1000, "The challenge expired unanswered", null, null, "bad", WholeSeconds: true));
         }
 
         // Stable: entries at the same millisecond keep the order they were written in.
