@@ -22,7 +22,9 @@ internal sealed class ConsoleGate(RequestDelegate next, IOptions<ConsoleOptions>
         }
 
         var headers = context.Response.Headers;
-        headers.CacheControl = "no-store";
+        // Note: exactly what anti-forgery sets on its own pages, so it has nothing to override (and warn about).
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
