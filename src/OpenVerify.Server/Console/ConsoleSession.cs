@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Protocol.Sids;
 using OpenVerify.Server.Accounts;
 
@@ -43,9 +44,8 @@ public static class ConsoleSession
     /// </summary>
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
-        var user = context.Principal;
-        var accounts = context.HttpContext.RequestServices.GetService(typeof(IAccountStore)) as IAccountStore;
-        if (user is null || accounts is null || !await StillValidAsync(user, accounts, context.HttpContext.RequestAborted))
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<IAccountStore>();
+        if (context.Principal is not { } user || !await StillValidAsync(user, accounts, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
         }
