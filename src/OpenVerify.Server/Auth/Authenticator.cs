@@ -34,19 +34,28 @@ public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, 
                 : new EnrolmentCaller(await EnrolmentAsync(secret, cancellationToken));
         }
 
+        return await AccountAsync(user, secret, cancellationToken) ?? throw ErrorCatalogue.Unauthorized();
+    }
+
+    /// <summary>
+    /// The account that <c>AC…</c> + auth token or <c>SK…</c> + API key secret stand for, or null: the
+    /// backend half of <see cref="AuthenticateAsync"/>, also used by the admin console's sign-in form.
+    /// </summary>
+    public async Task<AccountCaller?> AccountAsync(string user, string secret, CancellationToken cancellationToken)
+    {
         if (Sid.IsValid(user, SidPrefix.Account))
         {
             var account = await accounts.FindAsync(user, cancellationToken);
-            return account is not null && SecretEquals(account.AuthToken, secret) ? new AccountCaller(account.Sid) : throw ErrorCatalogue.Unauthorized();
+            return account is not null && SecretEquals(account.AuthToken, secret) ? new AccountCaller(account.Sid) : null;
         }
 
         if (Sid.IsValid(user, SidPrefix.ApiKey))
         {
             var key = await accounts.FindKeyAsync(user, cancellationToken);
-            return key is not null && SecretEquals(key.SecretHash, HashSecret(secret)) ? new AccountCaller(key.AccountSid) : throw ErrorCatalogue.Unauthorized();
+            return key is not null && SecretEquals(key.SecretHash, HashSecret(secret)) ? new AccountCaller(key.AccountSid) : null;
         }
 
-        throw ErrorCatalogue.Unauthorized();
+        return null;
     }
 
     /// <summary>SHA-256 hex of an API key secret, the form it is stored in.</summary>

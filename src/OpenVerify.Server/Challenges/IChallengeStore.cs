@@ -43,6 +43,15 @@ public interface IChallengeStore
     Task<bool> TryAnswerAsync(ChallengeAnswer answer, IEnumerable<OutboxMessage> consequences,
         Func<IReadOnlyList<long>, IEnumerable<OutboxMessage>>? afterDenial, long lookback, CancellationToken cancellationToken);
 
+    /// <summary>The challenge in this service whatever its identity, or null (the admin console's look-up by SID).</summary>
+    Task<Challenge?> FindInServiceAsync(string serviceSid, string sid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When each of <paramref name="factorSids"/> last answered a challenge (Unix seconds); factors that
+    /// never did are absent. The admin console's "last seen".
+    /// </summary>
+    Task<IReadOnlyDictionary<string, long>> LastAnsweredAsync(IReadOnlyCollection<string> factorSids, CancellationToken cancellationToken);
+
     /// <summary>The service's push-fatigue counters (OpenVerify extension).</summary>
     Task<FatigueCounters> CountFatigueAsync(string serviceSid, long now, CancellationToken cancellationToken);
 

@@ -149,16 +149,29 @@ public static class FactorsApi
     public static async Task<NoContent> DeleteFactor(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         var factor = await FindAsync(caller, serviceSid, identity, sid, services, factors, http);
-        var now = clock.GetUtcNow();
-        var deleted = await factors.TryDeleteAsync(factor.ServiceSid, factor.Identity, factor.Sid,
-            gone => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorDeleted, gone, now)], http.RequestAborted);
-        if (deleted is null)
+        if (await DeleteAsync(factor, factors, clock, metrics, http.RequestAborted) is null)
         {
             throw ErrorCatalogue.NotFound(http.Request.Path);
         }
 
-        metrics.Factor(OpenVerifyMetrics.FactorEvents.Deleted);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// The domain half of DeleteFactor, shared with the admin console: deletes the factor with its
+    /// <c>factor.deleted</c> event in one unit of work and counts it; null when it was gone already.
+    /// </summary>
+    public static async Task<Factor?> DeleteAsync(Factor factor, IFactorStore factors, TimeProvider clock, OpenVerifyMetrics metrics, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var deleted = await factors.TryDeleteAsync(factor.ServiceSid, factor.Identity, factor.Sid,
+            gone => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorDeleted, gone, now)], cancellationToken);
+        if (deleted is not null)
+        {
+            metrics.Factor(OpenVerifyMetrics.FactorEvents.Deleted);
+        }
+
+        return deleted;
     }
 
     private static async Task<Factor> FindAsync(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IFactorStore factors, HttpContext http)

@@ -10,6 +10,7 @@ using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Auth;
 using OpenVerify.Server.Background;
 using OpenVerify.Server.Challenges;
+using OpenVerify.Server.Console;
 using OpenVerify.Server.Credentials;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Delivery.Push;
@@ -76,13 +77,15 @@ public static class OpenVerifyHosting
         services.AddOpenVerifyTelemetry(configuration);
         services.AddOpenVerifyHealth();
         services.AddOpenVerifyOpenApi();
+        services.AddSingleton<IDeliveryLog, SqlDeliveryLog>();
+        services.AddOpenVerifyConsole(configuration);
         return services;
     }
 
     /// <summary>
     /// Adds the error writer and maps health (<c>/healthz</c>, <c>/healthz/live</c>, <c>/healthz/ready</c>),
     /// the Verify API under <c>/v2</c>, push credentials under <c>/v1</c>, the OpenAPI document at
-    /// <c>/openapi/v1.json</c> and, when enabled, <c>/metrics</c>.
+    /// <c>/openapi/v1.json</c>, when enabled <c>/metrics</c>, and the admin console at <c>/console</c> (on by default, for loopback clients).
     /// </summary>
     public static WebApplication MapOpenVerify(this WebApplication app)
     {
@@ -104,6 +107,7 @@ public static class OpenVerifyHosting
         v2.MapAccessTokensApi();
         var v1 = app.MapGroup("/v1").AddEndpointFilter<AuthenticationFilter>();
         v1.MapCredentialsApi();
+        app.MapOpenVerifyConsole();
         return app;
     }
 

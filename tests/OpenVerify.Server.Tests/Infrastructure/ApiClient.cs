@@ -6,6 +6,12 @@ namespace OpenVerify.Server.Tests.Infrastructure;
 /// <summary>An app backend calling the API with Basic credentials, encoding forms as the C# helper does.</summary>
 public sealed class ApiClient(HttpClient http, string? user, string? secret)
 {
+    /// <summary>The Basic user (an account or API key SID).</summary>
+    public string? User => user;
+
+    /// <summary>The Basic password.</summary>
+    public string? Secret => secret;
+
     public Task<ApiResponse> PostAsync(string path, params (string Key, string Value)[] form) =>
         SendAsync(HttpMethod.Post, path, new FormUrlEncodedContent(form.Select(p => KeyValuePair.Create(p.Key, p.Value))));
 

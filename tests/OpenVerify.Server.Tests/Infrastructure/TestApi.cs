@@ -96,9 +96,9 @@ public sealed class TestApi : IAsyncDisposable
     /// A private server on real Kestrel over loopback (real sockets and HTTP/1.1 framing), whose fake
     /// clock starts at the machine's time so Kestrel's own Date headers agree with it.
     /// </summary>
-    public static async Task<TestApi> StartLoopbackAsync()
+    public static async Task<TestApi> StartLoopbackAsync(IDictionary<string, string?>? settings = null)
     {
-        var built = await BuildAsync(null, loopback: true);
+        var built = await BuildAsync(settings, loopback: true);
         var (accountSid, authToken) = await BootstrapAccountAsync(built.App);
         var address = built.App.Urls.First();
         return new TestApi(built.App, built.DataDirectory, accountSid, authToken, new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") });

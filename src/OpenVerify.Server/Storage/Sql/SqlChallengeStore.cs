@@ -107,6 +107,29 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox, ChallengeF
             new { sid, serviceSid, identity }, cancellationToken: cancellationToken));
     }
 
+    public async Task<Challenge?> FindInServiceAsync(string serviceSid, string sid, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await c.QuerySingleOrDefaultAsync<Challenge>(new CommandDefinition(
+            $"SELECT {Columns} FROM challenges WHERE sid = @sid AND service_sid = @serviceSid",
+            new { sid, serviceSid }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> LastAnsweredAsync(IReadOnlyCollection<string> factorSids, CancellationToken cancellationToken)
+    {
+        if (factorSids.Count == 0)
+        {
+            return new Dictionary<string, long>();
+        }
+
+        // Note: ix_challenges_factor_status (factor_sid, status, date_responded) answers this from the index.
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var rows = await c.QueryAsync<(string FactorSid, long At)>(new CommandDefinition(
+            $"SELECT factor_sid, MAX(date_responded) FROM challenges WHERE {db.AnyOf("factor_sid", "factorSids")} AND date_responded IS NOT NULL GROUP BY factor_sid",
+            new { factorSids = factorSids.ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.FactorSid, r => r.At, StringComparer.Ordinal);
+    }
+
     public async Task<IReadOnlyList<Challenge>> ListAsync(string serviceSid, string identity, string? factorSid, string? status, long now, PageQuery page, CancellationToken cancellationToken)
     {
         var (where, order) = page.Sql();
