@@ -16,7 +16,7 @@ try
 }
 catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
 {
-    Console.Error.WriteLine(e.Message);
+    await Console.Error.WriteLineAsync(e.Message);
     return 2;
 }
 
@@ -287,11 +287,11 @@ try
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {
-    Console.Error.WriteLine("cancelled");
+    await Console.Error.WriteLineAsync("cancelled");
 }
 catch (Exception e) when (e is OpenVerify.TestKit.Postgres.PostgresUnavailableException or Npgsql.NpgsqlException)
 {
-    Console.Error.WriteLine("PostgreSQL: " + e.Message);
+    await Console.Error.WriteLineAsync("PostgreSQL: " + e.Message);
     notes.Add("Stopped early: PostgreSQL failed: " + e.Message);
     failed = true;
 }

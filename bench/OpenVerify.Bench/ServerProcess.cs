@@ -160,7 +160,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             try
             {
                 using var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                term?.WaitForExit();
+                if (term is not null)
+                {
+                    await term.WaitForExitAsync();
+                }
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
                 await process.WaitForExitAsync(timeout.Token);
             }

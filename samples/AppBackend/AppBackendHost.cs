@@ -18,8 +18,8 @@ using Twilio.Clients;
 namespace OpenVerify.Samples.AppBackend;
 
 /// <summary>
-/// The sample backend as a library: <see cref="AddAppBackend(IServiceCollection, IConfiguration)"/> and
-/// <see cref="MapAppBackend"/> for any host (Program.cs), or <see cref="StartAsync"/> for a running
+/// The sample backend as a library: <see cref="AppBackendHosting.AddAppBackend(IServiceCollection, IConfiguration)"/> and
+/// <see cref="AppBackendHosting.MapAppBackend"/> for any host (Program.cs), or <see cref="StartAsync"/> for a running
 /// instance on Kestrel (the <c>openverify demo</c> command and the tests).
 /// </summary>
 public sealed class AppBackendHost : IAsyncDisposable

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using OpenVerify.Protocol.Wire;
 
 namespace OpenVerify.Client;
 

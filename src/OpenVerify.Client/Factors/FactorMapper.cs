@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OpenVerify.Protocol.Wire;
 
 namespace OpenVerify.Client;

@@ -18,11 +18,30 @@ public static class ErrorCatalogue
     /// <summary>20409: the request conflicts with the resource's state, e.g. replaying a delivery that is not dead (409).</summary>
     public static VerifyError Conflict(string detail) => new(20409, 409, detail);
 
-    /// <summary>20400-class: a body that cannot be read as a form (400).</summary>
+    /// <summary>
+    /// 20001: a body that cannot be read as a form, e.g. JSON, bad UTF-8 or bare keys (400). Twilio has no
+    /// 20400 code: it reads such a body as one without parameters and answers 20001, the code of
+    /// <see cref="MissingParameter"/>, so a caller that handles 20001 handles this too.
+    /// </summary>
     public static VerifyError MalformedBody(string detail) => new(20001, 400, detail);
 
     /// <summary>20413: request body over the size limit (413).</summary>
     public static VerifyError BodyTooLarge(long limit) => new(20413, 413, $"Request body is larger than {limit} bytes");
+
+    /// <summary>20413 when the limit that was hit is not known, e.g. the web server's own (413).</summary>
+    public static VerifyError BodyTooLarge() => new(20413, 413, "Request body too large");
+
+    /// <summary>20004: the path exists but not with this HTTP method (405).</summary>
+    public static VerifyError MethodNotAllowed() => new(20004, 405, "Method not allowed");
+
+    /// <summary>20500: an unexpected failure; the details go to the log, never to the caller (500).</summary>
+    public static VerifyError InternalError() => new(20500, 500, "Internal server error");
+
+    /// <summary>
+    /// 20000 + status: an error status the pipeline set without a body and that has no code of its own
+    /// (e.g. 415 from a routing constraint), so the caller still gets the Twilio shape.
+    /// </summary>
+    public static VerifyError RequestFailed(int status) => new(20000 + status, status, "Request failed");
 
     /// <summary>20429: too many requests (429).</summary>
     public static VerifyError TooManyRequests() => new(20429, 429, "Too many requests");
@@ -72,6 +91,9 @@ public static class ErrorCatalogue
 
     /// <summary>60324: the device's approval signature does not verify (403).</summary>
     public static VerifyError ChallengeVerificationFailed(string why) => new(60324, 403, "Challenge verification failed: " + why);
+
+    /// <summary>60360: an entity with this identity already exists in the service (409).</summary>
+    public static VerifyError EntityAlreadyExists() => new(60360, 409, "An entity with this identity already exists");
 
     /// <summary>60364: malformed challenge SID (400).</summary>
     public static VerifyError InvalidChallengeSid() => new(60364, 400, "The challenge SID is invalid or missing");

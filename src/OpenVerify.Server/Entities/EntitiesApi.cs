@@ -33,7 +33,7 @@ public static class EntitiesApi
         var entity = new Entity { Sid = Sid.New(SidPrefix.Entity), AccountSid = service.AccountSid, ServiceSid = service.Sid, Identity = identity, DateCreated = now, DateUpdated = now };
         if (!await entities.TryAddAsync(entity, http.RequestAborted))
         {
-            throw new VerifyError(60360, 409, "An entity with this identity already exists");
+            throw ErrorCatalogue.EntityAlreadyExists();
         }
 
         var resource = EntityResource.From(entity, VerifyUrls.Base(http));

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenVerify.Server.AccessTokens;
 using OpenVerify.Server.Accounts;
@@ -38,39 +38,54 @@ public static class OpenVerifyHosting
 {
     static OpenVerifyHosting() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    /// <summary>Registers options (validated at start), storage, stores, auth and background work.</summary>
+    /// <summary>
+    /// Registers options (validated at start), storage, stores, auth and background work. Idempotent: a
+    /// second call adds nothing (two calls used to run every outbox handler twice), and a service
+    /// registered before the call, e.g. a stand-in store, is kept.
+    /// </summary>
     public static IServiceCollection AddOpenVerify(this IServiceCollection services, IConfiguration configuration)
     {
+        // Options binding and validation, health checks, rate-limit policies, OpenAPI and telemetry have no
+        // TryAdd form: a second call would bind and validate twice, and throws on the duplicate health
+        // check and policy names when the provider is built. The marker keeps them to the first call.
+        if (services.Any(d => d.ServiceType == typeof(Registered)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<Registered>();
         services.AddOptions<OpenVerifyOptions>().Bind(configuration.GetSection(OpenVerifyOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpenVerifyOptions>, StorageOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDatabase>(CreateDatabase);
-        services.AddSingleton<FactorRows>();
-        services.AddSingleton<IAccountStore, SqlAccountStore>();
-        services.AddSingleton<IServiceStore, SqlServiceStore>();
-        services.AddSingleton<IEntityStore, SqlEntityStore>();
-        services.AddSingleton<IFactorStore, SqlFactorStore>();
-        services.AddSingleton<IChallengeStore, SqlChallengeStore>();
+        services.TryAddSingleton<FactorRows>();
+        services.TryAddSingleton<IAccountStore, SqlAccountStore>();
+        services.TryAddSingleton<IServiceStore, SqlServiceStore>();
+        services.TryAddSingleton<IEntityStore, SqlEntityStore>();
+        services.TryAddSingleton<IFactorStore, SqlFactorStore>();
+        services.TryAddSingleton<IChallengeStore, SqlChallengeStore>();
         services.AddOptions<LiveOptions>().Bind(configuration.GetSection(LiveOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<ChallengeFeed>();
-        services.AddSingleton<IChallengeChanges, SqlChallengeChanges>();
-        services.AddSingleton<INotificationStore, SqlNotificationStore>();
-        services.AddSingleton<IWebhookStore, SqlWebhookStore>();
-        services.AddSingleton<IAccessTokenStore, SqlAccessTokenStore>();
+        services.TryAddSingleton<ChallengeFeed>();
+        services.TryAddSingleton<IChallengeChanges, SqlChallengeChanges>();
+        services.TryAddSingleton<INotificationStore, SqlNotificationStore>();
+        services.TryAddSingleton<IWebhookStore, SqlWebhookStore>();
+        services.TryAddSingleton<IAccessTokenStore, SqlAccessTokenStore>();
         services.AddTotpFactors(configuration);
         services.AddOptions<SecretOptions>().Bind(configuration.GetSection(SecretOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SecretBox>();
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<IOutbox, SqlOutbox>();
-        services.AddSingleton<OutboxWorker>();
+        services.TryAddSingleton<SecretBox>();
+        services.TryAddSingleton<OutboxSignal>();
+        services.TryAddSingleton<IOutbox, SqlOutbox>();
+        services.TryAddSingleton<OutboxWorker>();
         services.AddPushDelivery(configuration);
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        // The hosted services are the singletons above (health checks and tests read their state), keyed by
+        // implementation type so that TryAddEnumerable sees a second registration as the same one.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxWorker>(sp => sp.GetRequiredService<OutboxWorker>()));
         services.AddOpenVerifyWebhooks(configuration);
-        services.AddSingleton<Authenticator>();
-        services.AddSingleton<AccountBootstrap>();
-        services.AddSingleton<Maintenance>();
-        services.AddHostedService<StorageStartup>();
-        services.AddHostedService(sp => sp.GetRequiredService<Maintenance>());
+        services.TryAddSingleton<Authenticator>();
+        services.TryAddSingleton<AccountBootstrap>();
+        services.TryAddSingleton<Maintenance>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageStartup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Maintenance>(sp => sp.GetRequiredService<Maintenance>()));
         services.AddOptions<PushFatigueOptions>().Bind(configuration.GetSection(PushFatigueOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOpenVerifyRateLimits(configuration);
         services.ConfigureHttpJsonOptions(o => VerifyJson.Configure(o.SerializerOptions));
@@ -121,4 +136,7 @@ public static class OpenVerifyHosting
             _ => throw new InvalidOperationException($"Storage '{options.Storage}' is not available in this build"),
         };
     }
+
+    /// <summary>Marks a collection that <see cref="AddOpenVerify"/> has already filled.</summary>
+    private sealed class Registered;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Delivery.Webhooks;
 using OpenVerify.Server.Storage.Sql;
@@ -13,10 +14,10 @@ internal static class WebhookHosting
     public static IServiceCollection AddOpenVerifyWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IWebhookDeliveryStore, SqlWebhookDeliveryStore>();
-        services.AddSingleton<WebhookClient>();
-        services.AddSingleton<IOutboxHandler, WebhookFanOut>();
-        services.AddSingleton<IOutboxHandler, WebhookSender>();
+        services.TryAddSingleton<IWebhookDeliveryStore, SqlWebhookDeliveryStore>();
+        services.TryAddSingleton<WebhookClient>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxHandler, WebhookFanOut>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxHandler, WebhookSender>());
         return services;
     }
 }

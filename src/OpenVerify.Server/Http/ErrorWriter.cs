@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
@@ -29,8 +30,11 @@ public sealed class ErrorWriter(RequestDelegate next, ILogger<ErrorWriter> logge
         }
         catch (BadHttpRequestException bad) when (!context.Response.HasStarted)
         {
+            // Kestrel's own body limit, not ours (VerifyForm checks that one): name it when it is known.
             var error = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? new VerifyError(20413, 413, "Request body too large")
+                ? context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
+                    ? ErrorCatalogue.BodyTooLarge(limit)
+                    : ErrorCatalogue.BodyTooLarge()
                 : ErrorCatalogue.MalformedBody("Malformed request");
             await WriteAsync(context, error);
         }
@@ -47,7 +51,7 @@ public sealed class ErrorWriter(RequestDelegate next, ILogger<ErrorWriter> logge
         catch (Exception exception) when (!context.Response.HasStarted)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
-            await WriteAsync(context, new VerifyError(20500, 500, "Internal server error"));
+            await WriteAsync(context, ErrorCatalogue.InternalError());
         }
 
         if (!context.Response.HasStarted && context.Response.StatusCode >= 400 && context.Response.ContentLength is null && context.Response.ContentType is null)
@@ -56,8 +60,8 @@ public sealed class ErrorWriter(RequestDelegate next, ILogger<ErrorWriter> logge
             var error = context.Response.StatusCode switch
             {
                 404 => ErrorCatalogue.NotFound(context.Request.Path),
-                405 => new VerifyError(20004, 405, "Method not allowed"),
-                var status => new VerifyError(20000 + status, status, "Request failed"),
+                405 => ErrorCatalogue.MethodNotAllowed(),
+                var status => ErrorCatalogue.RequestFailed(status),
             };
             await WriteAsync(context, error);
         }

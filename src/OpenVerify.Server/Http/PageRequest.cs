@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
 using OpenVerify.Protocol.Errors;
 using OpenVerify.Server.Storage;
 

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OpenVerify.Protocol.Errors;
-using OpenVerify.Protocol.Sids;
 using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Hosting;
 
@@ -65,7 +64,7 @@ public sealed class VerifyForm
                 throw ErrorCatalogue.BodyTooLarge(limit);
             }
 
-            buffer.Write(chunk, 0, read);
+            await buffer.WriteAsync(chunk.AsMemory(0, read), cancellationToken);
         }
 
         try

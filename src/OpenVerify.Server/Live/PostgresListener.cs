@@ -28,7 +28,8 @@ internal sealed class PostgresListener(string connectionString, Action<string?> 
         {
             lock (startLock)
             {
-                loop ??= Task.Run(() => RunAsync(stopping.Token));
+                // The loop belongs to the listener, not to the first caller: it stops with the listener.
+                loop ??= Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
             }
         }
 

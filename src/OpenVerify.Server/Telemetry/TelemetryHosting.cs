@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -27,8 +28,8 @@ internal static class TelemetryHosting
     public static IServiceCollection AddOpenVerifyTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddMetrics();
-        services.AddSingleton<OpenVerifyMetrics>();
-        services.AddSingleton<OutboxGauges>();
+        services.TryAddSingleton<OpenVerifyMetrics>();
+        services.TryAddSingleton<OutboxGauges>();
         var prometheus = PrometheusEnabled(configuration);
         var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         if (!prometheus && !otlp)

@@ -34,7 +34,7 @@ public sealed class ToolPackageTests
             var version = Path.GetFileNameWithoutExtension(tool)["openverify.".Length..];
             Assert.True(File.Exists(Path.Combine(feed, $"OpenVerify.Client.{version}.nupkg")), "OpenVerify.Client is packed with the same version");
             Assert.True(File.Exists(Path.Combine(feed, $"OpenVerify.Protocol.{version}.nupkg")), "OpenVerify.Protocol, which the SDK package depends on, is packed with it");
-            using (var package = ZipFile.OpenRead(tool))
+            using (var package = await ZipFile.OpenReadAsync(tool, CancellationToken.None))
             {
                 Assert.Contains(package.Entries, e => e.FullName == "README.md");
                 Assert.Contains(package.Entries, e => e.FullName.EndsWith("/DotnetToolSettings.xml", StringComparison.Ordinal));
@@ -43,7 +43,7 @@ public sealed class ToolPackageTests
                 Assert.Contains("<readme>README.md</readme>", nuspec, StringComparison.Ordinal);
             }
 
-            using (var client = ZipFile.OpenRead(Path.Combine(feed, $"OpenVerify.Client.{version}.nupkg")))
+            using (var client = await ZipFile.OpenReadAsync(Path.Combine(feed, $"OpenVerify.Client.{version}.nupkg"), CancellationToken.None))
             {
                 Assert.Contains($"<dependency id=\"OpenVerify.Protocol\" version=\"{version}\"", ReadEntry(client, "OpenVerify.Client.nuspec"), StringComparison.Ordinal);
             }

@@ -1,7 +1,6 @@
 using OpenVerify.Server.Secrets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using OpenVerify.Server.Credentials;
 using OpenVerify.Server.Hosting;
 
 namespace OpenVerify.Push.Tests.Credentials;

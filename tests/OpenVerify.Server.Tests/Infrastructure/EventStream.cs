@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using OpenVerify.TestKit.Devices;
 
 namespace OpenVerify.Server.Tests.Infrastructure;
 

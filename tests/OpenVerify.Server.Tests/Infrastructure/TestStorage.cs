@@ -36,7 +36,7 @@ public static class TestStorage
     {
         if (Cluster.IsValueCreated && Cluster.Value.IsCompletedSuccessfully)
         {
-            await Cluster.Value.Result.DisposeAsync();
+            await (await Cluster.Value).DisposeAsync();
         }
     }
 

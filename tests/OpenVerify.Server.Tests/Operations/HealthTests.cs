@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Tests.Infrastructure;
-using Xunit;
 
 namespace OpenVerify.Server.Tests.Operations;
 

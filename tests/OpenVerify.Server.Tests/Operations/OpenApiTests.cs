@@ -1,10 +1,7 @@
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.OpenApi;
 using OpenVerify.Server.Tests.Infrastructure;
-using Xunit;
 
 namespace OpenVerify.Server.Tests.Operations;
 

@@ -6,7 +6,6 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Telemetry;
 using OpenVerify.Server.Tests.Infrastructure;
-using Xunit;
 
 namespace OpenVerify.Server.Tests.Operations;
 

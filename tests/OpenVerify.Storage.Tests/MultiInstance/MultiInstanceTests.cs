@@ -111,10 +111,11 @@ public sealed class MultiInstanceTests(PostgresFixture postgres, ITestOutputHelp
     [Fact]
     public async Task Concurrent_challenges_for_one_factor_across_instances_stop_at_the_pending_limit()
     {
-        // Issue #13: the pending limit (default 5) is counted in the database with the factor's row locked.
+        // Issue #13: the pending limit is counted in the database with the factor's row locked. It is off
+        // unless configured, so the service sets the recommended 5.
         var account = await hosts[0].Services.GetRequiredService<AccountBootstrap>().CreateAsync("pending", ct);
         var backend = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(account.Sid + ":" + account.AuthToken)));
-        var serviceSid = (await SendAsync(clients[0], "/v2/Services", backend, new() { ["FriendlyName"] = "Bank" })).Json.GetProperty("sid").GetString()!;
+        var serviceSid = (await SendAsync(clients[0], "/v2/Services", backend, new() { ["FriendlyName"] = "Bank", ["Push.PendingLimit"] = "5" })).Json.GetProperty("sid").GetString()!;
         const string identity = "user-pending";
         var entity = $"/v2/Services/{serviceSid}/Entities/{identity}";
         var token = await SendAsync(clients[1], $"/v2/Services/{serviceSid}/AccessTokens", backend, new() { ["Identity"] = identity, ["FactorType"] = "push" });

@@ -14,7 +14,7 @@ namespace OpenVerify.TestKit.Postgres;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="StartAsync"/> runs initdb and starts the server, waiting until a connection
+/// <see cref="StartAsync(CancellationToken)"/> runs initdb and starts the server, waiting until a connection
 /// succeeds. When this process is root (as in CI) the server runs as a non-root user
 /// (see <c>OPENVERIFY_PG_OS_USER</c>), in a directory that user owns.
 /// </para>

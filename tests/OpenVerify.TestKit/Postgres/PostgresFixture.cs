@@ -19,7 +19,7 @@ namespace OpenVerify.TestKit.Postgres;
 /// The cluster is shared process-wide and reference-counted, so the fixture may also be used as
 /// an <c>IClassFixture</c> (letting classes run in parallel) and still start one cluster only.
 /// It is stopped when the last fixture using it is disposed. Tests that stop or restart the
-/// server should start a cluster of their own with <see cref="PostgresCluster.StartAsync"/>.
+/// server should start a cluster of their own with <see cref="PostgresCluster.StartAsync(PostgresClusterOptions, CancellationToken)"/>.
 /// </para>
 /// </remarks>
 public sealed class PostgresFixture : IAsyncLifetime

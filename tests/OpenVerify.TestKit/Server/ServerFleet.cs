@@ -45,21 +45,22 @@ public sealed class ServerFleet : IAsyncDisposable
         };
         var options = new ServerProcessOptions { Storage = "postgres", Connection = connection, Account = (accountSid, authToken), Environment = shared };
         var starts = Enumerable.Range(0, size).Select(_ => ServerProcess.StartAsync(options)).ToList();
+        ServerProcess[] servers;
         try
         {
-            await Task.WhenAll(starts);
+            servers = await Task.WhenAll(starts);
         }
         catch
         {
             foreach (var start in starts.Where(s => s.IsCompletedSuccessfully))
             {
-                await start.Result.DisposeAsync();
+                await (await start).DisposeAsync();
             }
 
             throw;
         }
 
-        return new ServerFleet([.. starts.Select(s => s.Result)], accountSid, authToken);
+        return new ServerFleet([.. servers], accountSid, authToken);
     }
 
     /// <summary>Every instance's output, headed by its port (for failure messages).</summary>

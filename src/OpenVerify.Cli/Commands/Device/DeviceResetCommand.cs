@@ -55,7 +55,7 @@ public sealed class DeviceResetCommand : DeviceCommand<DeviceResetCommand.Settin
                 }
                 catch (OpenVerify.Client.VerifyClientException e)
                 {
-                    Console.Error.WriteLine($"warning: factor {factor.Factor.Sid} was not deleted on its server: {e.Message}");
+                    await Console.Error.WriteLineAsync($"warning: factor {factor.Factor.Sid} was not deleted on its server: {e.Message}");
                 }
             }
         }

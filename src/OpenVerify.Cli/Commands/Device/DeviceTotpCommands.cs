@@ -64,7 +64,7 @@ public sealed class DeviceTotpCodeCommand : DeviceCommand<DeviceTotpCodeCommand.
     }
 
     /// <inheritdoc />
-    protected override Task<int> RunAsync(DeviceSession session, Settings settings, CancellationToken cancellationToken)
+    protected override async Task<int> RunAsync(DeviceSession session, Settings settings, CancellationToken cancellationToken)
     {
         var kept = session.State.Totp;
         string name;
@@ -93,10 +93,10 @@ public sealed class DeviceTotpCodeCommand : DeviceCommand<DeviceTotpCodeCommand.
         }
         else
         {
-            Console.Out.WriteLine(code);
-            Console.Error.WriteLine($"{name}: valid for {secondsLeft} more second(s)");
+            await Console.Out.WriteLineAsync(code);
+            await Console.Error.WriteLineAsync($"{name}: valid for {secondsLeft} more second(s)");
         }
 
-        return Task.FromResult(0);
+        return 0;
     }
 }

@@ -188,7 +188,7 @@ public sealed class DeviceWatchCommand : DeviceCommand<DeviceWatchCommand.Settin
             }
             else
             {
-                Console.Error.WriteLine($"warning: {challenge.Sid} could not be answered: {e.Message}");
+                await Console.Error.WriteLineAsync($"warning: {challenge.Sid} could not be answered: {e.Message}");
             }
 
             return false;

@@ -1,6 +1,6 @@
-using OpenVerify.Server.Secrets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenVerify.Server.Credentials;
 using OpenVerify.Server.Storage.Sql;
 
@@ -13,13 +13,13 @@ public static class PushRegistration
     public static IServiceCollection AddPushDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PushOptions>().Bind(configuration.GetSection(PushOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<ICredentialStore, SqlCredentialStore>();
-        services.AddSingleton<IPushTokenStore, SqlPushTokenStore>();
-        services.AddSingleton<IPushLog, SqlPushLog>();
+        services.TryAddSingleton<ICredentialStore, SqlCredentialStore>();
+        services.TryAddSingleton<IPushTokenStore, SqlPushTokenStore>();
+        services.TryAddSingleton<IPushLog, SqlPushLog>();
         services.AddHttpClient(FcmSender.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddSingleton<FcmSender>();
-        services.AddSingleton<ApnsSender>();
-        services.AddSingleton<IOutboxHandler, PushDelivery>();
+        services.TryAddSingleton<FcmSender>();
+        services.TryAddSingleton<ApnsSender>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOutboxHandler, PushDelivery>());
         return services;
     }
 }

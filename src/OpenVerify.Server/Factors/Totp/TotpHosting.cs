@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenVerify.Server.Storage.Sql;
 
 namespace OpenVerify.Server.Factors.Totp;
@@ -11,8 +12,8 @@ public static class TotpHosting
     public static IServiceCollection AddTotpFactors(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TotpOptions>().Bind(configuration.GetSection(TotpOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<TotpCheck>();
-        services.AddSingleton<ITotpStore, SqlTotpStore>();
+        services.TryAddSingleton<TotpCheck>();
+        services.TryAddSingleton<ITotpStore, SqlTotpStore>();
         return services;
     }
 }

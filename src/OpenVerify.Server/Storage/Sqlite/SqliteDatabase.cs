@@ -143,7 +143,11 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
         try
         {
             writeConnection ??= await OpenWriterAsync();
+            // BEGIN IMMEDIATE has no async overload, and Microsoft.Data.Sqlite's async methods run
+            // synchronously anyway; this is the one writer loop, not a request thread.
+#pragma warning disable CA1849
             transaction = writeConnection.Inner.BeginTransaction(deferred: false);
+#pragma warning restore CA1849
         }
         catch (Exception exception)
         {
@@ -192,7 +196,7 @@ public sealed class SqliteDatabase : IDatabase, IAsyncDisposable
             {
                 try
                 {
-                    transaction.Commit();
+                    await transaction.CommitAsync(CancellationToken.None);
                     Activity.CountCommit();
                 }
                 catch (Exception exception)

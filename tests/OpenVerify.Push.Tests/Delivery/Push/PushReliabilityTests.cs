@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Push.Tests.StandIns;
 using OpenVerify.Server.Delivery;
