@@ -8,7 +8,6 @@ using OpenVerify.Server.Delivery.Push;
 using OpenVerify.Server.Delivery.Webhooks;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Http;
-using OpenVerify.Server.Services;
 using OpenVerify.Server.Storage;
 using OpenVerify.TestKit.Postgres;
 
