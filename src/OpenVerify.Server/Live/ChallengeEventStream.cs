@@ -168,9 +168,13 @@ internal sealed class ChallengeEventStream(
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
+        // Note: the next heartbeat is due from when this write started, not from when the flush
+        // returned: the device may read the bytes (and its clock move on) before the flush returns,
+        // and a later start would put the heartbeat off by however long that was.
+        var started = clock.GetUtcNow();
         await response.WriteAsync(text.ToString(), cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
         text.Clear();
-        heartbeatDue = clock.GetUtcNow() + heartbeat;
+        heartbeatDue = started + heartbeat;
     }
 }
