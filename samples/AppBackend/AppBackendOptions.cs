@@ -46,15 +46,15 @@ public sealed class AppBackendOptions
     public int AccessTokenTtl { get; set; } = 300;
 
     /// <summary>How long a push login waits for the webhook before it asks OpenVerify itself (polling).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    [TimeSpanRange("00:00:00", "00:05:00")]
     public TimeSpan WebhookGrace { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>How often a push login polls OpenVerify once no webhook has come.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    [TimeSpanRange("00:00:00.050", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Challenge lifetime.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    [TimeSpanRange("00:00:10", "01:00:00")]
     public TimeSpan ChallengeExpiry { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The demo's users. Empty means <see cref="DemoUser.Defaults"/> (alice and bob).</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using OpenVerify.Server.Hosting;
 
 namespace OpenVerify.Server.Challenges;
 
@@ -25,10 +26,10 @@ public sealed class PushFatigueOptions
     public int CooldownDenials { get; set; }
 
     /// <summary>The window the denials are counted in.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    [TimeSpanRange("00:01:00", "1.00:00:00")]
     public TimeSpan CooldownWindow { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How long new challenges for the factor are refused once a cool-down starts.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    [TimeSpanRange("00:01:00", "1.00:00:00")]
     public TimeSpan Cooldown { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using OpenVerify.Server.Hosting;
 
 namespace OpenVerify.Server.Console;
 
@@ -23,10 +24,10 @@ public sealed class ConsoleOptions
     public int SignInFailures { get; set; } = 5;
 
     /// <summary>The window <see cref="SignInFailures"/> are counted in.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long a session lasts without use (sliding).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    [TimeSpanRange("00:01:00", "7.00:00:00")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 }

@@ -32,27 +32,27 @@ public sealed class OpenVerifyOptions
     public int MaxPushFactorsPerEntity { get; set; } = 20;
 
     /// <summary>How long an unverified factor lives before it is deleted (Twilio: 1–24 h).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    [TimeSpanRange("00:01:00", "7.00:00:00")]
     public TimeSpan UnverifiedFactorLifetime { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Challenge lifetime when the backend gives no ExpirationDate.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    [TimeSpanRange("00:00:10", "01:00:00")]
     public TimeSpan DefaultChallengeExpiry { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Longest challenge lifetime a backend may ask for.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    [TimeSpanRange("00:00:10", "1.00:00:00")]
     public TimeSpan MaxChallengeExpiry { get; set; } = TimeSpan.FromMinutes(60);
 
     /// <summary>How often expired challenges and stale unverified factors are swept.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a claimed outbox message is reserved for one instance.</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    [TimeSpanRange("00:00:05", "01:00:00")]
     public TimeSpan OutboxLease { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How often the outbox is polled when nothing signals new work.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Messages claimed per batch.</summary>
@@ -64,7 +64,7 @@ public sealed class OpenVerifyOptions
     public int OutboxParallelism { get; set; } = 16;
 
     /// <summary>How long delivered outbox messages and their attempts are kept.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    [TimeSpanRange("00:01:00", "365.00:00:00")]
     public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>The SQLite file these options select.</summary>

@@ -35,7 +35,7 @@ public sealed class RateLimitOptions
     public int AccountRequests { get; set; }
 
     /// <summary>The window of <see cref="AccountRequests"/> (requests per second by default).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.100", "1.00:00:00")]
     public TimeSpan AccountWindow { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>CreateChallenge requests per entity (service and identity) per <see cref="EntityChallengesWindow"/>; 0 = no limit.</summary>
@@ -43,7 +43,7 @@ public sealed class RateLimitOptions
     public int EntityChallenges { get; set; }
 
     /// <summary>The window of <see cref="EntityChallenges"/> (per minute by default).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan EntityChallengesWindow { get; set; } = TimeSpan.FromMinutes(1);
 }
 

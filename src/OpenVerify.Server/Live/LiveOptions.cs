@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using OpenVerify.Server.Hosting;
 
 namespace OpenVerify.Server.Live;
 
@@ -21,6 +22,6 @@ public sealed class LiveOptions
     public int MaxWaits { get; set; } = 10_000;
 
     /// <summary>How often an idle stream sends a comment line, so proxies and clients see it is alive.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

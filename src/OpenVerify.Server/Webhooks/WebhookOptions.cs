@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using OpenVerify.Server.Hosting;
 
 namespace OpenVerify.Server.Webhooks;
 
@@ -9,7 +9,7 @@ public sealed class WebhookOptions
     public const string Section = "OpenVerify:Webhooks";
 
     /// <summary>How long a delivery is retried (with back-off) before it is dead-lettered.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    [TimeSpanRange("00:00:01", "30.00:00:00")]
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>

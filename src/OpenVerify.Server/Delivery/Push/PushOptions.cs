@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using OpenVerify.Server.Hosting;
 
 namespace OpenVerify.Server.Delivery.Push;
 
@@ -36,7 +37,7 @@ public sealed class PushOptions
     public string? ApnsTrustedCertificateThumbprint { get; set; }
 
     /// <summary>How long one send (connect, request, response) may take before it counts as a timeout and is retried.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:02:00")]
+    [TimeSpanRange("00:00:00.100", "00:02:00")]
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using OpenVerify.Server.Hosting;
 
 namespace OpenVerify.Server.Factors.Totp;
 
@@ -19,7 +20,7 @@ public sealed class TotpOptions
     /// How long a locked factor refuses every code (60310 with <c>Retry-After</c>). Twilio does not
     /// document its own; with the defaults a guesser gets 20 codes an hour per factor.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan LockDuration { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>TOTP factors per entity (docs/protocol/service-behaviour.md §4: 100).</summary>
