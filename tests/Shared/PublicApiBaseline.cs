@@ -13,7 +13,7 @@ internal static class PublicApiBaseline
     public static void Check(System.Reflection.Assembly assembly)
     {
         var name = assembly.GetName().Name!;
-        var file = Path.Combine(RepositoryRoot(), "src", name, "PublicApi.approved.txt");
+        var file = Path.Combine(RepositoryRoot.Require(), "src", name, "PublicApi.approved.txt");
         var current = assembly.GeneratePublicApi(new ApiGeneratorOptions { IncludeAssemblyAttributes = false }).ReplaceLineEndings("\n");
         if (Environment.GetEnvironmentVariable("OPENVERIFY_ACCEPT_PUBLIC_API") == "1")
         {
@@ -24,18 +24,5 @@ internal static class PublicApiBaseline
         var approved = File.ReadAllText(file).ReplaceLineEndings("\n");
         // Equal on the whole text prints the first differing line when the API changed.
         Assert.Equal(approved, current);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenVerify.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("OpenVerify.slnx not found above " + AppContext.BaseDirectory);
     }
 }

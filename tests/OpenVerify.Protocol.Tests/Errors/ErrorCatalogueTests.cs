@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using OpenVerify.Protocol.Errors;
+using OpenVerify.Tests.Shared;
 
 namespace OpenVerify.Protocol.Tests.Errors;
 
@@ -35,7 +36,7 @@ public sealed partial class ErrorCatalogueTests
     [Fact]
     public void No_source_file_outside_the_catalogue_constructs_a_VerifyError()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Find();
         Assert.True(root is not null, "The repository root (OpenVerify.slnx) was not found above the test binaries.");
         var sources = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
             .Select(f => (Full: f, Relative: Path.GetRelativePath(root, f).Replace('\\', '/')))
@@ -76,19 +77,6 @@ public sealed partial class ErrorCatalogueTests
     {
         Assert.Equal(code, error.Code);
         Assert.Equal(status, error.Status);
-    }
-
-    private static string? RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenVerify.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return null;
     }
 
     [GeneratedRegex(@"\bnew\s+([\w.]+\.)?VerifyError\s*\(")]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OpenVerify.Tests.Shared;
 
 namespace OpenVerify.Protocol.Tests.Wire;
 
@@ -13,7 +14,7 @@ public sealed partial class ContractCitationTests
     [Fact]
     public void Every_section_citation_in_the_repository_names_an_existing_file_and_section()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Require();
         var problems = new List<string>();
         var citations = 0;
         foreach (var file in SourceFiles(root))
@@ -50,7 +51,7 @@ public sealed partial class ContractCitationTests
     [InlineData("see docs/protocol/device.md Appendix B", "Appendix B")]
     public void A_citation_of_a_missing_file_or_section_is_reported(string text, string expected)
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Require();
         var problems = CitationChecker.Find(text).Select(c => CitationChecker.Check(c, root, root)).OfType<string>().ToList();
         Assert.Single(problems);
         Assert.Contains(expected, problems[0], StringComparison.Ordinal);
@@ -65,7 +66,7 @@ public sealed partial class ContractCitationTests
     [InlineData("[device.md](docs/protocol/device.md) §9.4")]
     public void A_citation_of_an_existing_section_passes(string text)
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Require();
         var citations = CitationChecker.Find(text).ToList();
         Assert.NotEmpty(citations);
         Assert.All(citations, c => Assert.Null(CitationChecker.Check(c, root, root)));
@@ -81,20 +82,6 @@ public sealed partial class ContractCitationTests
             .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar)
                 .Any(part => part is "bin" or "obj" or ".git" or "node_modules"))
             .Where(f => Path.GetFileName(f) != nameof(ContractCitationTests) + ".cs");
-
-    /// <summary>The directory holding OpenVerify.slnx, found by walking up from the test's base directory.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenVerify.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("OpenVerify.slnx not found above " + AppContext.BaseDirectory);
-    }
 
     /// <summary>One cited location: a Markdown path and what in it is cited (<c>§3.2</c>, <c>(b) 45</c>, <c>Appendix A</c>).</summary>
     private sealed record Citation(string Path, IReadOnlyList<string> Targets);

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using OpenVerify.Server.Challenges;
 using OpenVerify.Server.Hosting;
+using OpenVerify.Tests.Shared;
 
 namespace OpenVerify.Server.Tests.Hosting;
 
@@ -37,11 +38,7 @@ public sealed class TimeSpanRangeTests
     [Fact]
     public void No_option_uses_RangeAttribute_for_a_TimeSpan()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "OpenVerify.slnx")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("OpenVerify.slnx not found");
-        }
+        var root = RepositoryRoot.Require();
 
         var offenders = new[] { "src", "samples" }
             .SelectMany(dir => Directory.EnumerateFiles(Path.Combine(root, dir), "*.cs", SearchOption.AllDirectories))

@@ -3,6 +3,7 @@ using Dapper;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Storage;
 using OpenVerify.TestKit.Postgres;
+using OpenVerify.Tests.Shared;
 
 namespace OpenVerify.Storage.Tests.Migrations;
 
@@ -18,7 +19,7 @@ public sealed partial class MigrationParityTests(PostgresFixture postgres)
     [Fact]
     public void Both_migration_folders_hold_the_same_numbered_files()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Find();
         Assert.True(root is not null, "The repository root (OpenVerify.slnx) was not found above the test binaries.");
         var storage = Path.Combine(root, "src", "OpenVerify.Server", "Storage");
 
@@ -85,19 +86,6 @@ public sealed partial class MigrationParityTests(PostgresFixture postgres)
     {
         var marker = $".Storage.{provider}.Migrations.";
         return NumberedFiles(resources.Where(r => r.Contains(marker, StringComparison.Ordinal)).Select(r => r[(r.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..]));
-    }
-
-    private static string? RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OpenVerify.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return null;
     }
 
     [GeneratedRegex(@"^\d+_.+\.sql$")]
