@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OpenVerify.Samples.AppBackend.Logins;
+using OpenVerify.Samples.AppBackend.Users;
 using OpenVerify.Samples.Tests.Support;
 using OtpNet;
 
@@ -41,10 +42,7 @@ public sealed class TotpLoginApiTests(OpenVerifyFixture fixture)
     public async Task A_wrong_or_replayed_code_is_401_and_starts_no_session()
     {
         await using var backend = await Backend.StartAsync(fixture.Server);
-        var app = await backend.SignedInAsync(Backend.Alice);
-        var (factorSid, totp) = await EnrolAsync(app);
-        var first = Code(totp, 0);
-        await PostAsync<TotpLoginApi.TotpCodeStatus>(app, "/totp/verify", new TotpLoginApi.TotpVerifyRequest(factorSid, first));
+        var (totp, first) = await VerifiedAuthenticatorAsync(backend, Backend.Alice);
         var browser = backend.NewBrowser();
 
         using var wrong = await browser.PostAsJsonAsync("/login/totp", new TotpLoginApi.TotpLoginRequest("alice", WrongCode(totp)), Backend.Json);
@@ -60,9 +58,7 @@ public sealed class TotpLoginApiTests(OpenVerifyFixture fixture)
     public async Task After_five_wrong_codes_the_login_answers_429_with_60310()
     {
         await using var backend = await Backend.StartAsync(fixture.Server);
-        var app = await backend.SignedInAsync(Backend.Bob);
-        var (factorSid, totp) = await EnrolAsync(app);
-        await PostAsync<TotpLoginApi.TotpCodeStatus>(app, "/totp/verify", new TotpLoginApi.TotpVerifyRequest(factorSid, Code(totp, 0)));
+        var (totp, _) = await VerifiedAuthenticatorAsync(backend, Backend.Bob);
         var browser = backend.NewBrowser();
         for (var i = 0; i < 5; i++)
         {
@@ -90,6 +86,20 @@ public sealed class TotpLoginApiTests(OpenVerifyFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, enrol.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+    }
+
+    /// <summary>
+    /// <paramref name="user"/> signs in and enrols an authenticator, verified with the current code,
+    /// which is returned as spent (it is refused for the rest of its window).
+    /// </summary>
+    private static async Task<(Totp Totp, string Spent)> VerifiedAuthenticatorAsync(Backend backend, DemoUser user)
+    {
+        var app = await backend.SignedInAsync(user);
+        var (factorSid, totp) = await EnrolAsync(app);
+        var first = Code(totp, 0);
+        var verified = await PostAsync<TotpLoginApi.TotpCodeStatus>(app, "/totp/verify", new TotpLoginApi.TotpVerifyRequest(factorSid, first));
+        Assert.Equal("verified", verified.Status);
+        return (totp, first);
     }
 
     private static async Task<(string FactorSid, Totp Totp)> EnrolAsync(HttpClient app)
