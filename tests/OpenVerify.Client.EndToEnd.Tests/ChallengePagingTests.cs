@@ -14,7 +14,7 @@ public sealed class ChallengePagingTests(ServerFixture fixture)
     {
         using var home = new TempDirectory("openverify-e2e-device");
         using var client = Device.Client(fixture.Server, home.Path);
-        var service = await fixture.Backend.CreateServiceAsync(pendingLimit: 0);
+        var service = await fixture.Backend.CreateServiceAsync();
         var identity = VerifyBackend.NewIdentity();
         var factor = await Device.EnrolAsync(client, fixture.Backend, service, identity);
         var created = new List<string>();

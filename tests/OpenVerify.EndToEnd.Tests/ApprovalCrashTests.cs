@@ -23,11 +23,7 @@ public sealed class ApprovalCrashTests(ITestOutputHelper output)
     public async Task Approvals_acknowledged_before_a_sigkill_during_a_burst_survive_the_restart()
     {
         TwilioHelper.UseInvariantCulture();
-        // Twelve pending per device: past the push-fatigue pending limit, which is not under test here.
-        await using var server = await ServerProcess.StartAsync(new ServerProcessOptions
-        {
-            Environment = new Dictionary<string, string> { ["OpenVerify__PushFatigue__PendingLimit"] = "0" },
-        });
+        await using var server = await ServerProcess.StartAsync();
         try
         {
             await RunAsync(server);

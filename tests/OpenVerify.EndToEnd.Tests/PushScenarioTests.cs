@@ -36,8 +36,7 @@ public sealed partial class PushScenarioTests(ITestOutputHelper output)
         // The backend's webhook receiver runs on this machine, so this server may call loopback URLs.
         await using var server = await ServerProcess.StartAsync(new ServerProcessOptions
         {
-            // The scenario keeps more challenges pending on one factor than the push-fatigue limit allows.
-            Environment = new Dictionary<string, string> { ["OpenVerify__Webhooks__AllowPrivateNetworks"] = "true", ["OpenVerify__PushFatigue__PendingLimit"] = "0" },
+            Environment = new Dictionary<string, string> { ["OpenVerify__Webhooks__AllowPrivateNetworks"] = "true" },
         });
         try
         {

@@ -13,16 +13,9 @@ internal sealed class VerifyBackend(HttpClient http) : IDisposable
     /// <summary>A fresh identity (8–64 URL-safe characters).</summary>
     public static string NewIdentity() => "user-" + RandomNumberGenerator.GetHexString(16, lowercase: true);
 
-    /// <summary>A service; <paramref name="pendingLimit"/> sets OpenVerify's <c>Push.PendingLimit</c> (0: none), for tests that keep many challenges pending.</summary>
-    public async Task<string> CreateServiceAsync(string friendlyName = "E2E", int? pendingLimit = null)
+    public async Task<string> CreateServiceAsync(string friendlyName = "E2E")
     {
-        List<KeyValuePair<string, string>> form = [new("FriendlyName", friendlyName)];
-        if (pendingLimit is { } limit)
-        {
-            form.Add(new("Push.PendingLimit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        using var json = await SendAsync(HttpMethod.Post, "v2/Services", form, HttpStatusCode.Created);
+        using var json = await SendAsync(HttpMethod.Post, "v2/Services", [new("FriendlyName", friendlyName)], HttpStatusCode.Created);
         return json.RootElement.GetProperty("sid").GetString()!;
     }
 

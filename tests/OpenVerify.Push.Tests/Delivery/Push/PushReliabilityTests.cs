@@ -31,10 +31,9 @@ public sealed class PushReliabilityTests : IAsyncLifetime
 
     private async Task<(Factor Factor, System.Security.Cryptography.ECDsa Key)> FactorAsync(PushHost on, string platform, string token, string identity = "user-0001")
     {
-        // No push-fatigue pending limit: these tests queue several pushes for one factor.
         var service = platform == "fcm"
-            ? await on.CreateServiceAsync(("Push.FcmCredentialSid", await on.CreateFcmCredentialAsync(keys)), ("Push.PendingLimit", "0"))
-            : await on.CreateServiceAsync(("Push.ApnCredentialSid", await on.CreateApnCredentialAsync(keys)), ("Push.PendingLimit", "0"));
+            ? await on.CreateServiceAsync(("Push.FcmCredentialSid", await on.CreateFcmCredentialAsync(keys)))
+            : await on.CreateServiceAsync(("Push.ApnCredentialSid", await on.CreateApnCredentialAsync(keys)));
         return await on.AddFactorAsync(service, platform, token, identity);
     }
 
