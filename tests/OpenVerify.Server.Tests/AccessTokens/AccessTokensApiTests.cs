@@ -1,5 +1,4 @@
 using OpenVerify.TestKit.Devices;
-using OpenVerify.Server.Tests.Infrastructure;
 
 namespace OpenVerify.Server.Tests.AccessTokens;
 

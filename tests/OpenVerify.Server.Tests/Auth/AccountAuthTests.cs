@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Accounts;
-using OpenVerify.Server.Tests.Infrastructure;
 
 namespace OpenVerify.Server.Tests.Auth;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Background;
-using OpenVerify.Server.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
 
 namespace OpenVerify.Server.Tests.Background;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using OpenVerify.Protocol.Signing;
-using OpenVerify.Server.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
 
 namespace OpenVerify.Server.Tests.Challenges;

@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using OpenVerify.Server.Tests.Infrastructure;
 using FcmStandIn = OpenVerify.TestKit.StandIns.FcmStandIn;
 using WebhookReceiver = OpenVerify.TestKit.Webhooks.WebhookReceiver;
 

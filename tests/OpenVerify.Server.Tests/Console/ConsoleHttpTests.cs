@@ -6,7 +6,6 @@ using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Auth;
 using OpenVerify.Server.Console;
 using OpenVerify.Server.Storage;
-using OpenVerify.Server.Tests.Infrastructure;
 
 namespace OpenVerify.Server.Tests.Console;
 

@@ -1,4 +1,3 @@
-using OpenVerify.Server.Tests.Infrastructure;
 
 namespace OpenVerify.Server.Tests.Entities;
 

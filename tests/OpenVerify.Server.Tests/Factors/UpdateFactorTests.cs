@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using OpenVerify.Server.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
 
 namespace OpenVerify.Server.Tests.Factors;

@@ -1,4 +1,3 @@
-using OpenVerify.Server.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
 using static OpenVerify.Server.Tests.Fatigue.PushFatigueSupport;
 

@@ -1,4 +1,3 @@
-using OpenVerify.Server.Tests.Infrastructure;
 using static OpenVerify.Server.Tests.Fatigue.PushFatigueSupport;
 
 namespace OpenVerify.Server.Tests.Fatigue;

@@ -1,4 +1,3 @@
-using OpenVerify.Server.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
 
 namespace OpenVerify.Server.Tests.Http;

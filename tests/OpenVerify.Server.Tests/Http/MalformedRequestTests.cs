@@ -1,5 +1,4 @@
 using System.Text;
-using OpenVerify.Server.Tests.Infrastructure;
 
 namespace OpenVerify.Server.Tests.Http;
 

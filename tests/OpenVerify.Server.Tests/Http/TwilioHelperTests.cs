@@ -1,5 +1,4 @@
 using Newtonsoft.Json.Linq;
-using OpenVerify.Server.Tests.Infrastructure;
 using OpenVerify.TestKit;
 using Twilio.Clients;
 using Twilio.Exceptions;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Delivery;
-using OpenVerify.Server.Tests.Infrastructure;
 
 namespace OpenVerify.Server.Tests.Operations;
 

@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Telemetry;
-using OpenVerify.Server.Tests.Infrastructure;
 
 namespace OpenVerify.Server.Tests.Operations;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Storage;
 using OpenVerify.Server.Storage.Sql;
-using OpenVerify.Server.Tests.Infrastructure;
 
 namespace OpenVerify.Server.Tests.Storage;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Storage;
-using OpenVerify.Server.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
 using Xunit.Abstractions;
 

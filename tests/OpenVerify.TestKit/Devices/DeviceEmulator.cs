@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Encodings.Web;
-using System.Text.Json.Nodes;
 using OpenVerify.Protocol.Signing;
 
 namespace OpenVerify.TestKit.Devices;

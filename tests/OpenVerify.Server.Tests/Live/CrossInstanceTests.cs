@@ -3,10 +3,11 @@ using OpenVerify.Server.Tests.Infrastructure;
 namespace OpenVerify.Server.Tests.Live;
 
 /// <summary>
-/// Two servers on one PostgreSQL database (compiled into this project only: on SQLite the live
-/// channel is in-process by design). Changes reach the other instance's streams and waits through
+/// Two servers on one PostgreSQL database (PostgreSQL only: on SQLite the live channel is in-process by
+/// design, one server per file). Changes reach the other instance's streams and waits through
 /// LISTEN/NOTIFY.
 /// </summary>
+[RunsOn(TestStorage.Postgres)]
 public sealed class CrossInstanceTests
 {
     [Fact]

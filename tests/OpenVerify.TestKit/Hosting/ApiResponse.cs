@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace OpenVerify.Server.Tests.Infrastructure;
+namespace OpenVerify.TestKit.Hosting;
 
 /// <summary>
 /// A response from the API. Constructing one checks the invariants every response must keep, so

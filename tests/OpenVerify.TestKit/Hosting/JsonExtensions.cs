@@ -1,4 +1,4 @@
-namespace OpenVerify.Server.Tests.Infrastructure;
+namespace OpenVerify.TestKit.Hosting;
 
 public static class JsonExtensions
 {

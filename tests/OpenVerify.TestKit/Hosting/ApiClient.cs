@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 
-namespace OpenVerify.Server.Tests.Infrastructure;
+namespace OpenVerify.TestKit.Hosting;
 
 /// <summary>An app backend calling the API with Basic credentials, encoding forms as the C# helper does.</summary>
 public sealed class ApiClient(HttpClient http, string? user, string? secret)

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -15,33 +14,37 @@ using OpenVerify.Server.Delivery.Webhooks;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Storage;
 using OpenVerify.TestKit.Devices;
+using OpenVerify.TestKit.Storage;
 
-namespace OpenVerify.Server.Tests.Infrastructure;
+namespace OpenVerify.TestKit.Hosting;
 
 /// <summary>
-/// An in-process server: AddOpenVerify/MapOpenVerify on a TestServer, a SQLite file in a temp
-/// directory (or, see <see cref="TestStorage"/>, a fresh PostgreSQL database of its own), a
-/// <see cref="FakeTimeProvider"/> as the server's clock, and a bootstrapped account.
-/// Background services are not started: tests drive maintenance (and, on a private server, the outbox) themselves,
-/// so the webhooks these tests register (loopback URLs) are never contacted unless a test says so.
+/// The in-process server every test of the server, the CLI and the samples starts: AddOpenVerify/MapOpenVerify
+/// on a TestServer (or, <see cref="TestApiOptions.Loopback"/>, real Kestrel on 127.0.0.1), on the current
+/// test's storage provider (<see cref="TestStorage"/>: a SQLite file in a temp directory or a fresh PostgreSQL
+/// database of its own), a <see cref="FakeTimeProvider"/> as the server's clock, and a bootstrapped account.
+/// Background services are not started unless asked for: tests drive maintenance and the outbox themselves,
+/// so the webhooks these tests register (loopback URLs) are never contacted unless a test says so, and a
+/// delivery aimed off this machine is refused (<see cref="LoopbackWebhookGuard"/>).
 /// Note: building the minimal-API endpoints costs ~0.4 s per server, so servers with default settings
-/// are pooled: a test rents one exclusively (nobody else moves its clock meanwhile) and gets a fresh
-/// bootstrapped account on it, so its data is its own. Tests must not assume an absolute clock time.
+/// are pooled (one pool per provider): a test rents one exclusively (nobody else moves its clock meanwhile)
+/// and gets a fresh bootstrapped account on it, so its data is its own. Tests must not assume an absolute clock time.
 /// </summary>
 public sealed class TestApi : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly System.Collections.Concurrent.ConcurrentBag<WebApplication> Pool = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentBag<WebApplication>> Pools = new();
     private readonly WebApplication app;
-    private readonly string? dataDirectory;
-    private readonly bool twin;
+    private readonly bool pooled;
+    private readonly bool ownsStorage;
 
-    private TestApi(WebApplication app, string? dataDirectory, string accountSid, string authToken, HttpClient? http = null, bool twin = false)
+    private TestApi(WebApplication app, TestApiStorage storage, string accountSid, string authToken, bool pooled, bool ownsStorage, HttpClient? http = null)
     {
         this.app = app;
-        this.dataDirectory = dataDirectory;
-        this.twin = twin;
+        this.pooled = pooled;
+        this.ownsStorage = ownsStorage;
+        Storage = storage;
         Clock = (FakeTimeProvider)app.Services.GetRequiredService<TimeProvider>();
         AccountSid = accountSid;
         AuthToken = authToken;
@@ -55,7 +58,10 @@ public sealed class TestApi : IAsyncDisposable
 
     public string AuthToken { get; }
 
-    /// <summary>Unauthenticated client; BaseAddress http://localhost/.</summary>
+    /// <summary>Where this server keeps its data; another server started on it shares it (a restart, a fleet).</summary>
+    public TestApiStorage Storage { get; }
+
+    /// <summary>Unauthenticated client; BaseAddress http://localhost/ (or the loopback address).</summary>
     public HttpClient Http { get; }
 
     /// <summary>The bootstrapped account's backend.</summary>
@@ -65,63 +71,55 @@ public sealed class TestApi : IAsyncDisposable
 
     public TestServer Server => app.GetTestServer();
 
+    /// <summary>The outbox worker, driven by hand.</summary>
+    public OutboxWorker Worker => Services.GetRequiredService<OutboxWorker>();
+
     /// <summary>A server with default settings from the pool (or a private one with <paramref name="settings"/>).</summary>
     public static async Task<TestApi> StartAsync(IDictionary<string, string?>? settings = null)
     {
-        if (settings is null)
+        if (settings is not null)
         {
-            WebApplication app;
-            if (!Pool.TryTake(out var pooled))
-            {
-                var fresh = await BuildAsync(null);
-                app = fresh.App;
-                // Note: pooled servers live until the test process ends; their files go with it.
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(fresh.DataDirectory);
-            }
-            else
-            {
-                app = pooled;
-            }
-
-            var (sid, token) = await BootstrapAccountAsync(app);
-            return new TestApi(app, null, sid, token);
+            return await StartAsync(new TestApiOptions { Settings = settings });
         }
 
-        var built = await BuildAsync(settings);
-        var (accountSid, authToken) = await BootstrapAccountAsync(built.App);
-        return new TestApi(built.App, built.DataDirectory, accountSid, authToken);
+        var pool = Pools.GetOrAdd(TestStorage.Provider, _ => []);
+        if (!pool.TryTake(out var app))
+        {
+            var storage = await TestApiStorage.CreateAsync();
+            app = await BuildAsync(new TestApiOptions(), storage);
+            // Note: pooled servers live until the test process ends; their files go with it.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => storage.Delete();
+        }
+
+        var (sid, token) = await BootstrapAccountAsync(app);
+        return new TestApi(app, TestApiStorage.Of(app), sid, token, pooled: true, ownsStorage: false);
+    }
+
+    /// <summary>A private server as <paramref name="options"/> say.</summary>
+    public static async Task<TestApi> StartAsync(TestApiOptions options)
+    {
+        var storage = options.Storage ?? await TestApiStorage.CreateAsync();
+        var app = await BuildAsync(options, storage);
+        var (accountSid, authToken) = options.Account ?? await BootstrapAccountAsync(app);
+        var http = options.Loopback ? new HttpClient { BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/") } : null;
+        return new TestApi(app, storage, accountSid, authToken, pooled: false, ownsStorage: options.Storage is null, http);
     }
 
     /// <summary>
     /// A private server on real Kestrel over loopback (real sockets and HTTP/1.1 framing), whose fake
     /// clock starts at the machine's time so Kestrel's own Date headers agree with it.
     /// </summary>
-    public static async Task<TestApi> StartLoopbackAsync(IDictionary<string, string?>? settings = null)
-    {
-        var built = await BuildAsync(settings, loopback: true);
-        var (accountSid, authToken) = await BootstrapAccountAsync(built.App);
-        var address = built.App.Urls.First();
-        return new TestApi(built.App, built.DataDirectory, accountSid, authToken, new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") });
-    }
+    public static Task<TestApi> StartLoopbackAsync(IDictionary<string, string?>? settings = null) =>
+        StartAsync(new TestApiOptions { Settings = settings, Loopback = true });
 
     /// <summary>
     /// A second server on this private server's storage (the same database, the same secrets key file)
     /// and account, like a second instance of a fleet; its own fake clock, set to this one's time.
     /// </summary>
-    public async Task<TestApi> StartTwinAsync()
+    public Task<TestApi> StartTwinAsync()
     {
-        Assert.True(dataDirectory is not null, "a twin shares a private server's storage");
-        var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpenVerifyOptions>>().Value;
-        var built = await BuildAsync(new Dictionary<string, string?>
-        {
-            ["OpenVerify:DataDirectory"] = dataDirectory,
-            ["OpenVerify:Storage"] = options.Storage,
-            ["OpenVerify:Connection"] = options.Connection,
-        });
-        DeleteQuietly(built.DataDirectory);
-        var result = new TestApi(built.App, dataDirectory, AccountSid, AuthToken, twin: true);
-        result.Clock.SetUtcNow(Clock.GetUtcNow());
-        return result;
+        Assert.False(pooled, "a twin shares a private server's storage");
+        return StartAsync(new TestApiOptions { Storage = Storage, Account = (AccountSid, AuthToken), Clock = new FakeTimeProvider(Clock.GetUtcNow()) });
     }
 
     private static async Task<(string Sid, string Token)> BootstrapAccountAsync(WebApplication app)
@@ -132,12 +130,11 @@ public sealed class TestApi : IAsyncDisposable
         return (accountSid, authToken);
     }
 
-    private static async Task<(WebApplication App, string DataDirectory)> BuildAsync(IDictionary<string, string?>? settings, bool loopback = false)
+    private static async Task<WebApplication> BuildAsync(TestApiOptions options, TestApiStorage storage)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "openverify-tests", Guid.NewGuid().ToString("N"));
-        var clock = new FakeTimeProvider(loopback ? TimeProvider.System.GetUtcNow() : Start);
+        var clock = options.Clock ?? new FakeTimeProvider(options.Loopback ? TimeProvider.System.GetUtcNow() : Start);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        if (loopback)
+        if (options.Loopback)
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
         }
@@ -147,26 +144,38 @@ public sealed class TestApi : IAsyncDisposable
         }
 
         builder.Logging.ClearProviders();
-        var config = new Dictionary<string, string?>(await TestStorage.NewServerSettingsAsync()) { ["OpenVerify:DataDirectory"] = dataDirectory };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        var config = new Dictionary<string, string?>(storage.Settings);
+        foreach (var (key, value) in options.Settings ?? new Dictionary<string, string?>())
         {
             config[key] = value;
         }
 
         builder.Configuration.AddInMemoryCollection(config);
         builder.Services.AddSingleton<TimeProvider>(clock);
+        var hostedBefore = builder.Services.Where(d => d.ServiceType == typeof(IHostedService)).ToHashSet();
         builder.Services.AddOpenVerify(builder.Configuration);
-        builder.Services.RemoveAll<IHostedService>();
+        if (!options.BackgroundServices)
+        {
+            foreach (var added in builder.Services.Where(d => d.ServiceType == typeof(IHostedService) && !hostedBefore.Contains(d)).ToList())
+            {
+                builder.Services.Remove(added);
+            }
+        }
+
         builder.Services.Remove(builder.Services.Single(d => d.ServiceType == typeof(IOutboxHandler) && d.ImplementationType == typeof(WebhookSender)));
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<LoopbackWebhookGuard>();
         builder.Services.AddSingleton<IOutboxHandler>(sp => sp.GetRequiredService<LoopbackWebhookGuard>());
+        builder.Services.AddSingleton(storage);
         var app = builder.Build();
         app.MapOpenVerify();
         await app.Services.GetRequiredService<IDatabase>().MigrateAsync(CancellationToken.None);
         await app.StartAsync();
-        return (app, dataDirectory);
+        return app;
     }
+
+    /// <summary>The deliveries refused because they were aimed off this machine.</summary>
+    public IReadOnlyCollection<string> RefusedWebhooks => Services.GetRequiredService<LoopbackWebhookGuard>().Refused;
 
     /// <summary>
     /// Runs the outbox worker until nothing is due. Only on a private server (started with settings),
@@ -176,9 +185,8 @@ public sealed class TestApi : IAsyncDisposable
     /// </summary>
     public async Task DeliverOutboxAsync()
     {
-        Assert.True(dataDirectory is not null, "run the outbox on a private server only");
-        var worker = Services.GetRequiredService<OutboxWorker>();
-        for (var round = 0; round < 100 && await worker.RunOnceAsync(CancellationToken.None) > 0; round++)
+        Assert.False(pooled, "run the outbox on a private server only");
+        for (var round = 0; round < 100 && await Worker.RunOnceAsync(CancellationToken.None) > 0; round++)
         {
         }
 
@@ -283,24 +291,79 @@ public sealed class TestApi : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        if (dataDirectory is null)
+        if (pooled)
         {
-            Pool.Add(app);
+            Pools[Storage.Provider].Add(app);
             return;
         }
 
+        await app.StopAsync();
         await app.DisposeAsync();
-        if (!twin)
+        if (ownsStorage)
         {
-            DeleteQuietly(dataDirectory);
+            Storage.Delete();
         }
     }
+}
 
-    private static void DeleteQuietly(string directory)
+/// <summary>How a private <see cref="TestApi"/> starts; every part is optional.</summary>
+public sealed record TestApiOptions
+{
+    /// <summary>Configuration on top of the storage's (keys such as <c>OpenVerify:Push:FcmBaseUrl</c>).</summary>
+    public IDictionary<string, string?>? Settings { get; init; }
+
+    /// <summary>The server's clock; by default one at <see cref="TestApi.Start"/> (at the machine's time on loopback).</summary>
+    public FakeTimeProvider? Clock { get; init; }
+
+    /// <summary>Another server's storage, to restart on it or to run beside it; the other server keeps owning it.</summary>
+    public TestApiStorage? Storage { get; init; }
+
+    /// <summary>An account already in <see cref="Storage"/>; by default a fresh one is bootstrapped.</summary>
+    public (string Sid, string Token)? Account { get; init; }
+
+    /// <summary>Runs the hosted services (outbox worker, maintenance) as the real server does.</summary>
+    public bool BackgroundServices { get; init; }
+
+    /// <summary>Real Kestrel on 127.0.0.1 instead of a TestServer.</summary>
+    public bool Loopback { get; init; }
+}
+
+/// <summary>
+/// A test server's data: its data directory (SQLite file, secrets key file) and, on PostgreSQL, its own
+/// database of the shared cluster. Servers started on the same storage share their data like a fleet's instances.
+/// </summary>
+public sealed class TestApiStorage
+{
+    private TestApiStorage(string dataDirectory, IReadOnlyDictionary<string, string?> settings, string provider)
+    {
+        DataDirectory = dataDirectory;
+        Settings = settings;
+        Provider = provider;
+    }
+
+    public string DataDirectory { get; }
+
+    public string Provider { get; }
+
+    /// <summary>The configuration that puts a server on this storage.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; }
+
+    /// <summary>New storage on the current test's provider.</summary>
+    public static async Task<TestApiStorage> CreateAsync()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "openverify-tests", Guid.NewGuid().ToString("N"));
+        var settings = new Dictionary<string, string?>(await TestStorage.NewServerSettingsAsync()) { ["OpenVerify:DataDirectory"] = dataDirectory };
+        return new TestApiStorage(dataDirectory, settings, TestStorage.Provider);
+    }
+
+    internal static TestApiStorage Of(WebApplication app) => app.Services.GetRequiredService<TestApiStorage>();
+
+    /// <summary>Deletes the data directory (best effort; a PostgreSQL database goes with the cluster).</summary>
+    public void Delete()
     {
         try
         {
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(DataDirectory, recursive: true);
         }
         catch (IOException)
         {

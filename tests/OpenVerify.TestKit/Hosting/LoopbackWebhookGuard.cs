@@ -4,7 +4,7 @@ using OpenVerify.Server.Delivery.Webhooks;
 using OpenVerify.Server.Webhooks;
 using OpenVerify.TestKit.Webhooks;
 
-namespace OpenVerify.Server.Tests.Infrastructure;
+namespace OpenVerify.TestKit.Hosting;
 
 /// <summary>
 /// Stands in front of the real webhook sender in <see cref="TestApi"/>: a delivery whose webhook URL
