@@ -143,6 +143,7 @@ internal static class CeilingServer
             throw ErrorCatalogue.FactorNotVerified();
         }
 
+        var details = ChallengeForms.ReadDetails(form);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var challenge = new Challenge
         {
@@ -156,8 +157,10 @@ internal static class CeilingServer
             DateCreated = now,
             DateUpdated = now,
             ExpirationDate = now + 300,
+            Message = details.Message,
+            Fields = details.FieldsJson,
+            HiddenDetails = details.HiddenDetailsJson,
         };
-        ChallengeForms.ReadDetails(form, challenge);
         state.Challenges[challenge.Sid] = challenge;
         factor.Challenges[challenge.Sid] = challenge;
         var resource = ChallengeResource.From(challenge, now, VerifyUrls.Base(http));

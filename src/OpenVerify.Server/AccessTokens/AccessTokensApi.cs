@@ -7,7 +7,6 @@ using OpenVerify.Protocol.Errors;
 using OpenVerify.Protocol.Sids;
 using OpenVerify.Protocol.Signing;
 using OpenVerify.Server.Auth;
-using OpenVerify.Server.Entities;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Services;
 
@@ -16,9 +15,6 @@ namespace OpenVerify.Server.AccessTokens;
 /// <summary><c>/v2/Services/{ServiceSid}/AccessTokens</c>: CreateAccessToken, FetchAccessToken.</summary>
 public static class AccessTokensApi
 {
-    /// <summary>Default TTL (seconds).</summary>
-    public const int DefaultTtl = 60;
-
     /// <summary>Maps the AccessToken operations.</summary>
     public static void MapAccessTokensApi(this RouteGroupBuilder v2)
     {
@@ -32,27 +28,20 @@ public static class AccessTokensApi
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
-        var identity = Identity.Require(form.Required("Identity"), "Identity");
-        var factorType = form.Get("FactorType") ?? throw ErrorCatalogue.MissingParameter("FactorType");
-        if (factorType != "push")
-        {
-            throw ErrorCatalogue.InvalidParameter("FactorType", "must be push");
-        }
-
-        var ttl = form.Int("Ttl", 60, 300) ?? DefaultTtl;
+        var input = AccessTokenForms.ReadCreate(form);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var token = new AccessToken
         {
             Sid = Sid.New(SidPrefix.AccessToken),
             AccountSid = service.AccountSid,
             ServiceSid = service.Sid,
-            Identity = identity,
-            FactorType = factorType,
-            FactorFriendlyName = form.Text("FactorFriendlyName", 64),
+            Identity = input.Identity,
+            FactorType = input.FactorType,
+            FactorFriendlyName = input.FactorFriendlyName,
             Secret = Base64Url.Encode(RandomNumberGenerator.GetBytes(32)),
-            Ttl = ttl,
+            Ttl = input.Ttl,
             DateCreated = now,
-            ExpiresAt = now + ttl,
+            ExpiresAt = now + input.Ttl,
         };
         await tokens.AddAsync(token, http.RequestAborted);
         var resource = AccessTokenResource.From(token, VerifyUrls.Base(http));

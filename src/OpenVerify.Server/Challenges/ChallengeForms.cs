@@ -1,11 +1,17 @@
 using System.Text.Json;
 using OpenVerify.Protocol.Errors;
+using OpenVerify.Protocol.Sids;
+using OpenVerify.Protocol.Signing;
 using OpenVerify.Protocol.Wire;
+using OpenVerify.Server.Factors.Totp;
 using OpenVerify.Server.Http;
 
 namespace OpenVerify.Server.Challenges;
 
-/// <summary>CreateChallenge form rules (docs/protocol/rest-api.md §2.5, docs/protocol/service-behaviour.md §4: 60368 limits).</summary>
+/// <summary>
+/// CreateChallenge and UpdateChallenge forms, read into checked inputs (docs/protocol/rest-api.md §2.5,
+/// docs/protocol/service-behaviour.md §4: 60368 limits); <see cref="ChallengesApi"/> applies them.
+/// </summary>
 public static class ChallengeForms
 {
     /// <summary>Longest details.message.</summary>
@@ -19,8 +25,67 @@ public static class ChallengeForms
     /// <summary>Longest HiddenDetails / Metadata JSON.</summary>
     public const int MaxJson = 1024;
 
-    /// <summary>Reads details.message, details.fields and HiddenDetails into the challenge (the message is required for push only).</summary>
-    public static void ReadDetails(VerifyForm form, Challenge challenge, bool messageRequired = true)
+    /// <summary>
+    /// What a CreateChallenge request carries besides <c>FactorSid</c>, checked: when it expires, what the
+    /// device shows, and for a totp factor the code (<c>AuthPayload</c>) that answers it at once.
+    /// </summary>
+    public sealed record CreateInput(DateTimeOffset ExpirationDate, Details Details, string? Code);
+
+    /// <summary>
+    /// <c>Details.Message</c>, <c>Details.Fields</c> and <c>HiddenDetails</c>, checked. The JSON
+    /// members are the columns as stored.
+    /// </summary>
+    public sealed record Details(string Message, IReadOnlyList<ChallengeField> Fields, IReadOnlyDictionary<string, string>? HiddenDetails)
+    {
+        /// <summary>The fields as stored: a JSON array of {label, value}, or null for none.</summary>
+        public string? FieldsJson => Fields.Count == 0 ? null : JsonSerializer.Serialize(Fields, VerifyJson.Options);
+
+        /// <summary>The hidden details as stored: a JSON object of strings, or null.</summary>
+        public string? HiddenDetailsJson => HiddenDetails is null ? null : JsonSerializer.Serialize(HiddenDetails);
+    }
+
+    /// <summary>What an UpdateChallenge request carries, checked: the device's (or backend's) answer and its metadata.</summary>
+    public sealed record AnswerInput(string AuthPayload, IReadOnlyDictionary<string, string>? Metadata)
+    {
+        /// <summary>The metadata as stored: a JSON object of strings, or null.</summary>
+        public string? MetadataJson => Metadata is null ? null : JsonSerializer.Serialize(Metadata);
+    }
+
+    // Note: Twilio documents 5456 characters for a push AuthPayload, but a challenge with the largest
+    // details it allows signs to more than that; the server accepts what it can itself produce.
+    private const int MaxAuthPayload = CompactJws.MaxLength;
+
+    /// <summary>The required <c>FactorSid</c> of CreateChallenge (read first: the factor decides how the rest is read).</summary>
+    public static string ReadFactorSid(VerifyForm form) =>
+        form.Sid("FactorSid", SidPrefix.Factor) ?? throw ErrorCatalogue.MissingParameter("FactorSid");
+
+    /// <summary>
+    /// Reads the rest of a CreateChallenge form for a factor of <paramref name="factorType"/>, in this
+    /// order: <c>ExpirationDate</c> (within <see cref="ChallengeRules.ExpirationOf"/>), the details
+    /// (the message is required for push only), then for totp the code in <c>AuthPayload</c>, if any.
+    /// </summary>
+    public static CreateInput ReadCreate(VerifyForm form, string factorType, DateTimeOffset now, TimeSpan defaultExpiry, TimeSpan maxExpiry)
+    {
+        var expiration = ChallengeRules.ExpirationOf(form.Date("ExpirationDate"), now, defaultExpiry, maxExpiry);
+        var isTotp = factorType == FactorTypes.Totp;
+        var details = ReadDetails(form, messageRequired: !isTotp);
+        var code = isTotp ? form.Text("AuthPayload", TotpCheck.MaxCodeLength, TotpCheck.MinCodeLength) : null;
+        return new CreateInput(expiration, details, code);
+    }
+
+    /// <summary>Reads an UpdateChallenge form: the required <c>AuthPayload</c>, then <c>Metadata</c>.</summary>
+    public static AnswerInput ReadAnswer(VerifyForm form) => new(
+        form.Text("AuthPayload", MaxAuthPayload) ?? throw ErrorCatalogue.MissingParameter("AuthPayload"),
+        form.StringMap("Metadata", MaxJson));
+
+    /// <summary>
+    /// The OpenVerify <c>Reported</c> field of a push answer, or null. Note: read only once the signature
+    /// has been checked, as it always was, so a request with a bad signature answers 60324 first.
+    /// </summary>
+    public static bool? ReadReported(VerifyForm form) => form.Bool(PushFatigue.ReportField);
+
+    /// <summary>Reads details.message, details.fields and HiddenDetails, in that order (the message is required for push only).</summary>
+    public static Details ReadDetails(VerifyForm form, bool messageRequired = true)
     {
         var message = form.Get("Details.Message");
         if (!messageRequired)
@@ -43,10 +108,8 @@ public static class ChallengeForms
             throw ErrorCatalogue.InvalidChallengeDetails($"at most {MaxFields} Details.Fields are allowed");
         }
 
-        challenge.Message = message;
-        challenge.Fields = fields.Count == 0 ? null : JsonSerializer.Serialize(fields.Select(ParseField).ToList(), VerifyJson.Options);
-        var hidden = form.StringMap("HiddenDetails", MaxJson);
-        challenge.HiddenDetails = hidden is null ? null : JsonSerializer.Serialize(hidden);
+        var parsed = fields.Select(ParseField).ToList();
+        return new Details(message, parsed, form.StringMap("HiddenDetails", MaxJson));
     }
 
     /// <summary>

@@ -41,6 +41,46 @@ public static class ChallengeRules
     }
 
     /// <summary>
+    /// When a new challenge expires: <paramref name="requested"/> (the form's <c>ExpirationDate</c>), which
+    /// must be in the future and at most <paramref name="maxExpiry"/> away, else after <paramref name="defaultExpiry"/>.
+    /// Raises 60384 otherwise.
+    /// </summary>
+    public static DateTimeOffset ExpirationOf(DateTimeOffset? requested, DateTimeOffset now, TimeSpan defaultExpiry, TimeSpan maxExpiry)
+    {
+        if (requested is null)
+        {
+            return now + defaultExpiry;
+        }
+
+        if (requested <= now)
+        {
+            throw ErrorCatalogue.InvalidChallengeTimeout("ExpirationDate must be in the future");
+        }
+
+        // A few seconds of grace: the backend computes "now + 60 min" on its own clock.
+        if (requested > now + maxExpiry + TimeSpan.FromSeconds(5))
+        {
+            throw ErrorCatalogue.InvalidChallengeTimeout($"ExpirationDate must be at most {maxExpiry.TotalMinutes:0} minutes after creation");
+        }
+
+        return requested.Value;
+    }
+
+    /// <summary>
+    /// The transition pending → approved | denied: sets what the challenge reads once answered at
+    /// <paramref name="now"/>, so the response and the event show it before the store commits it.
+    /// </summary>
+    public static void Answer(Challenge challenge, string status, string? metadataJson, string? denialReason, long now)
+    {
+        challenge.Status = status;
+        challenge.RespondedReason = "none";
+        challenge.Metadata = metadataJson;
+        challenge.DateUpdated = now;
+        challenge.DateResponded = now;
+        challenge.DenialReason = denialReason;
+    }
+
+    /// <summary>
     /// Checks a push AuthPayload: an ES256 JWS signed by the factor's key whose payload repeats every
     /// signature field with the value the server shows (compared as parsed JSON, so key order,
     /// whitespace and <c>\/</c> escapes do not matter, but JSON types do) and asks for approved or

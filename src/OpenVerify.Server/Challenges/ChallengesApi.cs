@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,15 +39,12 @@ public static class ChallengesApi
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
-        var factorSid = form.Sid("FactorSid", SidPrefix.Factor) ?? throw ErrorCatalogue.MissingParameter("FactorSid");
+        var factorSid = ChallengeForms.ReadFactorSid(form);
         var factor = await factors.FindAsync(service.Sid, identity, factorSid, http.RequestAborted)
             ?? throw ErrorCatalogue.NotFound(VerifyUrls.Entity("", service.Sid, identity) + "/Factors/" + factorSid);
-        if (factor.Status != FactorStatuses.Verified)
-        {
-            throw ErrorCatalogue.FactorNotVerified();
-        }
-
+        FactorRules.RequireVerified(factor);
         var now = clock.GetUtcNow();
+        var input = ChallengeForms.ReadCreate(form, factor.FactorType, now, options.Value.DefaultChallengeExpiry, options.Value.MaxChallengeExpiry);
         var challenge = new Challenge
         {
             Sid = Sid.New(SidPrefix.Challenge),
@@ -60,17 +56,19 @@ public static class ChallengesApi
             FactorType = factor.FactorType,
             Status = ChallengeStatuses.Pending,
             RespondedReason = "none",
+            Message = input.Details.Message,
+            Fields = input.Details.FieldsJson,
+            HiddenDetails = input.Details.HiddenDetailsJson,
             IncludeDate = service.Settings.PushIncludeDate,
             DateCreated = now.ToUnixTimeSeconds(),
             DateUpdated = now.ToUnixTimeSeconds(),
-            ExpirationDate = ExpirationOf(form, now, options.Value).ToUnixTimeSeconds(),
+            ExpirationDate = input.ExpirationDate.ToUnixTimeSeconds(),
         };
         if (factor.FactorType == FactorTypes.Totp)
         {
-            return await TotpChallenges.CreateAsync(challenge, factor, form, totp, totpStore, challenges, now, metrics, http);
+            return await TotpChallenges.CreateAsync(challenge, factor, input.Code, totp, totpStore, challenges, now, metrics, http);
         }
 
-        ChallengeForms.ReadDetails(form, challenge);
         if (service.Settings.PushNumberMatching)
         {
             (challenge.NumberMatch, challenge.NumberChoices) = PushFatigue.NewNumber();
@@ -160,8 +158,7 @@ public static class ChallengesApi
         var challenge = await FindAsync(caller, serviceSid, identity, sid, services, challenges, http);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         ChallengeRules.RequirePending(challenge, now);
-        var authPayload = form.Text("AuthPayload", CompactJwsMaxLength) ?? throw ErrorCatalogue.MissingParameter("AuthPayload");
-        var metadata = form.StringMap("Metadata", ChallengeForms.MaxJson);
+        var input = ChallengeForms.ReadAnswer(form);
         var factor = caller is DeviceCaller device
             ? device.Factor
             : await factors.FindAsync(challenge.ServiceSid, challenge.Identity, challenge.FactorSid, http.RequestAborted);
@@ -172,20 +169,15 @@ public static class ChallengesApi
 
         if (factor.FactorType == FactorTypes.Totp)
         {
-            return await TotpChallenges.AnswerAsync(challenge, factor, authPayload, metadata, totp, totpStore, challenges, accounts, clock, metrics, http);
+            return await TotpChallenges.AnswerAsync(challenge, factor, input, totp, totpStore, challenges, accounts, clock, metrics, http);
         }
 
         var root = VerifyUrls.Base(http);
-        var answer = ChallengeRules.CheckAnswer(authPayload, factor.PublicKey, ChallengeResource.From(challenge, now, root));
-        var (status, denialReason) = PushFatigue.Decide(challenge, answer, form.Bool(PushFatigue.ReportField));
-        var metadataJson = metadata is null ? null : JsonSerializer.Serialize(metadata);
+        var answer = ChallengeRules.CheckAnswer(input.AuthPayload, factor.PublicKey, ChallengeResource.From(challenge, now, root));
+        var (status, denialReason) = PushFatigue.Decide(challenge, answer, ChallengeForms.ReadReported(form));
+        var metadataJson = input.MetadataJson;
         // The challenge as it will read once answered: the response and the event show it.
-        challenge.Status = status;
-        challenge.RespondedReason = "none";
-        challenge.Metadata = metadataJson;
-        challenge.DateUpdated = now;
-        challenge.DateResponded = now;
-        challenge.DenialReason = denialReason;
+        ChallengeRules.Answer(challenge, status, metadataJson, denialReason, now);
         var shown = ChallengeResource.From(challenge, now, root, forDevice: true);
         var at = DateTimeOffset.FromUnixTimeSeconds(now);
         var events = PushFatigueEvents.ForAnswer(challenge, factor, shown, at);
@@ -203,32 +195,6 @@ public static class ChallengesApi
 
         var account = await accounts.FindAsync(challenge.AccountSid, http.RequestAborted) ?? throw ErrorCatalogue.ChallengeNotFound();
         return SignedJson.Ok(http, shown, VerifyHeaders.ChallengeSignature, account.AuthToken);
-    }
-
-    // Note: Twilio documents 5456 characters for a push AuthPayload, but a challenge with the largest
-    // details it allows signs to more than that; the server accepts what it can itself produce.
-    private const int CompactJwsMaxLength = Protocol.Signing.CompactJws.MaxLength;
-
-    private static DateTimeOffset ExpirationOf(VerifyForm form, DateTimeOffset now, OpenVerifyOptions options)
-    {
-        var requested = form.Date("ExpirationDate");
-        if (requested is null)
-        {
-            return now + options.DefaultChallengeExpiry;
-        }
-
-        if (requested <= now)
-        {
-            throw ErrorCatalogue.InvalidChallengeTimeout("ExpirationDate must be in the future");
-        }
-
-        // A few seconds of grace: the backend computes "now + 60 min" on its own clock.
-        if (requested > now + options.MaxChallengeExpiry + TimeSpan.FromSeconds(5))
-        {
-            throw ErrorCatalogue.InvalidChallengeTimeout($"ExpirationDate must be at most {options.MaxChallengeExpiry.TotalMinutes:0} minutes after creation");
-        }
-
-        return requested.Value;
     }
 
     private static async Task<Challenge> FindAsync(Caller caller, string serviceSid, string identity, string sid, IServiceStore services, IChallengeStore challenges, HttpContext http)

@@ -23,25 +23,55 @@ public static class CredentialForms
     /// <summary>What a create request carries.</summary>
     public sealed record Input(string Type, string? FriendlyName, bool Sandbox, PushSecret Secret);
 
+    /// <summary>
+    /// What an update request carries; null is "not sent", for each member of <paramref name="Sent"/> too.
+    /// The type never changes, so new material is checked against the credential's own.
+    /// </summary>
+    public sealed record UpdateInput(string? FriendlyName, bool? Sandbox, PushSecret Sent)
+    {
+        /// <summary>True when the update sends key material.</summary>
+        public bool ChangesSecret => Sent != new PushSecret();
+
+        /// <summary>
+        /// The material after the update: what was sent over <paramref name="current"/>. Sending a .p8
+        /// (<c>Secret</c> without <c>Certificate</c>) switches an APNs certificate credential to token authentication.
+        /// </summary>
+        public PushSecret SecretOver(PushSecret current, string type)
+        {
+            var secret = new PushSecret(
+                Sent.Secret ?? current.Secret,
+                Sent.KeyId ?? current.KeyId,
+                Sent.TeamId ?? current.TeamId,
+                Sent.Certificate ?? current.Certificate,
+                Sent.PrivateKey ?? current.PrivateKey);
+            return Sent.Certificate is null && Sent.Secret is not null && type == PushCredentialTypes.Apn
+                ? secret with { Certificate = null, PrivateKey = null }
+                : secret;
+        }
+    }
+
     /// <summary>Reads and checks a create form.</summary>
     public static Input ReadCreate(VerifyForm form)
     {
         var type = form.Get("Type") is { Length: > 0 } t ? t : throw ErrorCatalogue.MissingParameter("Type");
-        var input = new Input(type, form.Text("FriendlyName", MaxFriendlyName), form.Bool("Sandbox") ?? false, ReadSecret(form, new PushSecret()));
+        var input = new Input(type, form.Text("FriendlyName", MaxFriendlyName), form.Bool("Sandbox") ?? false, ReadSent(form));
         Check(input);
         return input;
     }
 
-    /// <summary>True when an update form changes key material.</summary>
-    public static bool ChangesSecret(VerifyForm form) => !form.HasNone("Secret", "KeyId", "TeamId", "Certificate", "PrivateKey");
+    /// <summary>Reads an update form: <c>FriendlyName</c> (sent empty, it clears the name), <c>Sandbox</c>, then the material; checked once applied (<see cref="Check"/>).</summary>
+    public static UpdateInput ReadUpdate(VerifyForm form) => new(
+        form.Has("FriendlyName") ? form.Text("FriendlyName", MaxFriendlyName) ?? "" : null,
+        form.Bool("Sandbox"),
+        ReadSent(form));
 
-    /// <summary>The material sent, over <paramref name="current"/> (update sends only what changes).</summary>
-    public static PushSecret ReadSecret(VerifyForm form, PushSecret current) => new(
-        form.Text("Secret", MaxSecret) ?? current.Secret,
-        form.Text("KeyId", 64) ?? current.KeyId,
-        form.Text("TeamId", 64) ?? current.TeamId,
-        form.Text("Certificate", MaxSecret) ?? current.Certificate,
-        form.Text("PrivateKey", MaxSecret) ?? current.PrivateKey);
+    /// <summary>The material sent; a member not sent is null.</summary>
+    private static PushSecret ReadSent(VerifyForm form) => new(
+        form.Text("Secret", MaxSecret),
+        form.Text("KeyId", 64),
+        form.Text("TeamId", 64),
+        form.Text("Certificate", MaxSecret),
+        form.Text("PrivateKey", MaxSecret));
 
     /// <summary>Refuses a type it cannot send with, or material that does not parse.</summary>
     public static void Check(Input input)

@@ -78,21 +78,12 @@ public static class CredentialsApi
     public static async Task<Ok<CredentialResource>> UpdateCredential(Caller caller, string sid, VerifyForm form, ICredentialStore credentials, SecretBox box, TimeProvider clock, HttpContext http)
     {
         var credential = await FindAsync(caller, sid, credentials, http);
-        if (form.Has("FriendlyName"))
+        var input = CredentialForms.ReadUpdate(form);
+        credential.FriendlyName = input.FriendlyName ?? credential.FriendlyName;
+        credential.Sandbox = input.Sandbox ?? credential.Sandbox;
+        if (input.ChangesSecret)
         {
-            credential.FriendlyName = form.Text("FriendlyName", CredentialForms.MaxFriendlyName) ?? "";
-        }
-
-        credential.Sandbox = form.Bool("Sandbox") ?? credential.Sandbox;
-        if (CredentialForms.ChangesSecret(form))
-        {
-            var secret = CredentialForms.ReadSecret(form, credential.OpenSecret(box));
-            if (form.Has("Certificate") is false && form.Has("Secret") && credential.Type == PushCredentialTypes.Apn)
-            {
-                // Sending a .p8 switches a certificate credential to token authentication.
-                secret = secret with { Certificate = null, PrivateKey = null };
-            }
-
+            var secret = input.SecretOver(credential.OpenSecret(box), credential.Type);
             CredentialForms.Check(new CredentialForms.Input(credential.Type, credential.FriendlyName, credential.Sandbox, secret));
             credential.SealSecret(box, secret);
         }

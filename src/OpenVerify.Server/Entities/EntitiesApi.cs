@@ -28,9 +28,9 @@ public static class EntitiesApi
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
-        var identity = Identity.Require(form.Required("Identity"), "Identity");
+        var input = EntityForms.ReadCreate(form);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var entity = new Entity { Sid = Sid.New(SidPrefix.Entity), AccountSid = service.AccountSid, ServiceSid = service.Sid, Identity = identity, DateCreated = now, DateUpdated = now };
+        var entity = new Entity { Sid = Sid.New(SidPrefix.Entity), AccountSid = service.AccountSid, ServiceSid = service.Sid, Identity = input.Identity, DateCreated = now, DateUpdated = now };
         if (!await entities.TryAddAsync(entity, http.RequestAborted))
         {
             throw ErrorCatalogue.EntityAlreadyExists();

@@ -6,23 +6,56 @@ using OpenVerify.Server.Http;
 
 namespace OpenVerify.Server.Factors;
 
-/// <summary>Factor form parameters and their rules (docs/protocol/rest-api.md §2.3–2.4, docs/protocol/device.md §1.4).</summary>
+/// <summary>
+/// CreateNewFactor and UpdateFactor forms, read into checked inputs (docs/protocol/rest-api.md §2.3–2.4,
+/// docs/protocol/device.md §1.4); <see cref="FactorsApi"/> applies them. The totp parameters are read by
+/// <see cref="Totp.TotpForms"/>.
+/// </summary>
 public static class FactorForms
 {
     /// <summary>Longest friendly name.</summary>
     public const int MaxFriendlyName = 64;
 
-    /// <summary>Fills a new factor from a CreateNewFactor form.</summary>
-    public static void ReadNew(VerifyForm form, Factor factor)
+    /// <summary>Longest <c>Metadata</c> JSON.</summary>
+    public const int MaxMetadata = 1024;
+
+    /// <summary>What a CreateNewFactor request carries, checked; <paramref name="Push"/> is null for totp.</summary>
+    public sealed record CreateInput(string FriendlyName, string FactorType, IReadOnlyDictionary<string, string>? Metadata, PushBinding? Push)
     {
-        factor.FriendlyName = form.Text("FriendlyName", MaxFriendlyName, 1) ?? throw ErrorCatalogue.MissingParameter("FriendlyName");
+        /// <summary>The metadata as stored: a JSON object of strings, or null.</summary>
+        public string? MetadataJson => Metadata is null ? null : JsonSerializer.Serialize(Metadata);
+    }
+
+    /// <summary>A push device's key and config (platform <c>none</c> has a null token).</summary>
+    public sealed record PushBinding(string PublicKey, string SdkVersion, string AppId, string NotificationPlatform, string? NotificationToken);
+
+    /// <summary>What an UpdateFactor of a push factor changes besides verifying it; null is "not sent".</summary>
+    public sealed record UpdateInput(string? FriendlyName, string? SdkVersion, string? AppId, string? NotificationPlatform, string? NotificationToken)
+    {
+        /// <summary>
+        /// The change asked of <paramref name="current"/>: only what was sent, platform and token together
+        /// (<see cref="FactorRules.Notification"/> over the current ones).
+        /// </summary>
+        public FactorChange ChangeOf(Factor current, bool verify)
+        {
+            (string, string?)? push = NotificationPlatform is null && NotificationToken is null
+                ? null
+                : FactorRules.Notification(current.NotificationPlatform, current.NotificationToken, NotificationPlatform, NotificationToken);
+            return new FactorChange(FriendlyName, SdkVersion, AppId, push, verify);
+        }
+    }
+
+    /// <summary>
+    /// Reads a CreateNewFactor form, in this order: <c>FriendlyName</c>, <c>FactorType</c>, then for push
+    /// the binding and config, then <c>Metadata</c>.
+    /// </summary>
+    public static CreateInput ReadCreate(VerifyForm form)
+    {
+        var friendlyName = form.Text("FriendlyName", MaxFriendlyName, 1) ?? throw ErrorCatalogue.MissingParameter("FriendlyName");
         var type = form.Get("FactorType") ?? throw ErrorCatalogue.MissingParameter("FactorType");
         if (type == FactorTypes.Totp)
         {
-            // The TOTP parameters are read by Totp.TotpForms, with the service's defaults.
-            factor.FactorType = type;
-            factor.Metadata = ReadMetadata(form);
-            return;
+            return new CreateInput(friendlyName, type, ReadMetadata(form), null);
         }
 
         if (type != FactorTypes.Push)
@@ -32,6 +65,23 @@ public static class FactorForms
                 : ErrorCatalogue.InvalidParameter("FactorType", "must be push or totp");
         }
 
+        var push = ReadPushBinding(form);
+        return new CreateInput(friendlyName, type, ReadMetadata(form), push);
+    }
+
+    /// <summary>The <c>AuthPayload</c> of a push UpdateFactor (read before anything else: it is checked first), or null.</summary>
+    public static string? ReadProof(VerifyForm form) => form.Get("AuthPayload");
+
+    /// <summary>Reads what a push UpdateFactor form changes: name, SDK version, app id, platform and token.</summary>
+    public static UpdateInput ReadUpdate(VerifyForm form) => new(
+        form.Has("FriendlyName") ? form.Text("FriendlyName", MaxFriendlyName, 1) : null,
+        form.Text("Config.SdkVersion", 64, 1),
+        form.Text("Config.AppId", 100),
+        ReadPlatform(form),
+        ReadToken(form));
+
+    private static PushBinding ReadPushBinding(VerifyForm form)
+    {
         if (form.OneOf("Binding.Alg", "ES256") is null && form.Has("Binding.Alg"))
         {
             throw ErrorCatalogue.InvalidParameter("Binding.Alg", "must be ES256");
@@ -44,51 +94,17 @@ public static class FactorForms
         }
 
         key.Dispose();
-        factor.PublicKey = publicKey;
-        factor.SdkVersion = form.Text("Config.SdkVersion", 64, 1) ?? throw ErrorCatalogue.MissingParameter("Config.SdkVersion");
+        var sdkVersion = form.Text("Config.SdkVersion", 64, 1) ?? throw ErrorCatalogue.MissingParameter("Config.SdkVersion");
         // Note: iOS sends an empty Config.AppId when the bundle has no identifier, so present-but-empty is accepted.
-        factor.AppId = form.Text("Config.AppId", 100) ?? throw ErrorCatalogue.MissingParameter("Config.AppId");
-        (factor.NotificationPlatform, factor.NotificationToken) = ReadPush(form, NotificationPlatforms.None, null);
-        factor.Metadata = ReadMetadata(form);
+        var appId = form.Text("Config.AppId", 100) ?? throw ErrorCatalogue.MissingParameter("Config.AppId");
+        var (platform, token) = FactorRules.Notification(NotificationPlatforms.None, null, ReadPlatform(form), ReadToken(form));
+        return new PushBinding(publicKey, sdkVersion, appId, platform, token);
     }
 
-    private static string? ReadMetadata(VerifyForm form) => form.StringMap("Metadata", 1024) is { } metadata ? JsonSerializer.Serialize(metadata) : null;
+    private static string? ReadPlatform(VerifyForm form) =>
+        form.OneOf("Config.NotificationPlatform", NotificationPlatforms.Apn, NotificationPlatforms.Fcm, NotificationPlatforms.None);
 
-    /// <summary>
-    /// The change an UpdateFactor form asks of <paramref name="current"/>: only what was sent
-    /// (platform and token together, checked against the current ones).
-    /// </summary>
-    public static FactorChange ReadUpdate(VerifyForm form, Factor current, bool verify)
-    {
-        var friendlyName = form.Has("FriendlyName") ? form.Text("FriendlyName", MaxFriendlyName, 1) : null;
-        var sdkVersion = form.Text("Config.SdkVersion", 64, 1);
-        var appId = form.Text("Config.AppId", 100);
-        (string, string?)? push = form.Has("Config.NotificationPlatform") || form.Has("Config.NotificationToken")
-            ? ReadPush(form, current.NotificationPlatform, current.NotificationToken)
-            : null;
-        return new FactorChange(friendlyName, sdkVersion, appId, push, verify);
-    }
+    private static string? ReadToken(VerifyForm form) => form.Text("Config.NotificationToken", 255, 32);
 
-    /// <summary>
-    /// Platform and token together: <c>none</c> clears the token; <c>apn</c>/<c>fcm</c> need a
-    /// token of 32–255 characters, sent now or kept from before.
-    /// </summary>
-    private static (string Platform, string? Token) ReadPush(VerifyForm form, string currentPlatform, string? currentToken)
-    {
-        var platform = form.OneOf("Config.NotificationPlatform", NotificationPlatforms.Apn, NotificationPlatforms.Fcm, NotificationPlatforms.None);
-        var token = form.Text("Config.NotificationToken", 255, 32);
-        if (platform is null && token is not null && currentPlatform == NotificationPlatforms.None)
-        {
-            throw ErrorCatalogue.MissingParameter("Config.NotificationPlatform");
-        }
-
-        platform ??= currentPlatform;
-        if (platform == NotificationPlatforms.None)
-        {
-            return (platform, null);
-        }
-
-        token ??= currentToken;
-        return token is null ? throw ErrorCatalogue.MissingParameter("Config.NotificationToken") : (platform, token);
-    }
+    private static Dictionary<string, string>? ReadMetadata(VerifyForm form) => form.StringMap("Metadata", MaxMetadata);
 }

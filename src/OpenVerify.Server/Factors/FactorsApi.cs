@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using OpenVerify.Protocol.Errors;
 using OpenVerify.Protocol.Sids;
-using OpenVerify.Protocol.Signing;
 using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Auth;
@@ -55,6 +54,10 @@ public static class FactorsApi
 
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
         Identity.Require(identity, "Identity");
+        var input = FactorForms.ReadCreate(form);
+        FactorRules.RequireCreatable(input.FactorType, byAccessToken: accessTokenSid is not null);
+        var isTotp = input.FactorType == FactorTypes.Totp;
+        var totpInput = isTotp ? TotpForms.ReadCreate(form) : null;
         var instant = clock.GetUtcNow();
         var now = instant.ToUnixTimeSeconds();
         var factor = new Factor
@@ -65,12 +68,22 @@ public static class FactorsApi
             Identity = identity,
             CredentialSid = Sid.New(SidPrefix.Credential),
             Status = FactorStatuses.Unverified,
+            FriendlyName = input.FriendlyName,
+            FactorType = input.FactorType,
+            Metadata = input.MetadataJson,
             DateCreated = now,
             DateUpdated = now,
         };
-        FactorForms.ReadNew(form, factor);
-        var isTotp = factor.FactorType == FactorTypes.Totp;
-        var totpBinding = isTotp ? TotpFactors.Prepare(form, factor, service, totp, accessTokenSid is not null) : null;
+        if (input.Push is { } push)
+        {
+            factor.PublicKey = push.PublicKey;
+            factor.SdkVersion = push.SdkVersion;
+            factor.AppId = push.AppId;
+            factor.NotificationPlatform = push.NotificationPlatform;
+            factor.NotificationToken = push.NotificationToken;
+        }
+
+        var totpBinding = totpInput is null ? null : TotpFactors.Prepare(totpInput, factor, service, totp);
         var max = isTotp ? totpOptions.Value.MaxFactorsPerEntity : options.Value.MaxPushFactorsPerEntity;
         var result = await factors.AddAsync(factor, max, accessTokenSid, now,
             added => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorCreated, added, instant)], http.RequestAborted);
@@ -117,18 +130,19 @@ public static class FactorsApi
         var factor = await FindAsync(caller, serviceSid, identity, sid, services, factors, http);
         if (factor.FactorType == FactorTypes.Totp)
         {
-            return await TotpFactors.UpdateAsync(factor, form, totp, totpStore, accounts, clock, metrics, http);
+            return await TotpFactors.UpdateAsync(factor, TotpForms.ReadUpdate(form), totp, totpStore, accounts, clock, metrics, http);
         }
 
         var instant = clock.GetUtcNow();
         var now = instant.ToUnixTimeSeconds();
-        var authPayload = form.Get("AuthPayload");
-        if (authPayload is not null && !ProvesKey(factor, authPayload))
+        // The proof is checked before the rest of the form is read: a wrong one answers 60311 whatever else is sent.
+        var authPayload = FactorForms.ReadProof(form);
+        if (authPayload is not null)
         {
-            throw ErrorCatalogue.FactorVerificationFailed();
+            FactorRules.RequireProof(factor, authPayload);
         }
 
-        var change = FactorForms.ReadUpdate(form, factor, verify: authPayload is not null);
+        var change = FactorForms.ReadUpdate(form).ChangeOf(factor, verify: authPayload is not null);
         if (!change.IsEmpty)
         {
             var update = await factors.TryUpdateAsync(factor.ServiceSid, factor.Identity, factor.Sid, change, now,
@@ -183,28 +197,5 @@ public static class FactorsApi
         }
 
         return await factors.FindAsync(service.Sid, identity, sid, http.RequestAborted) ?? throw ErrorCatalogue.NotFound(http.Request.Path);
-    }
-
-    private static bool ProvesKey(Factor factor, string authPayload)
-    {
-        byte[] signature;
-        try
-        {
-            signature = Convert.FromBase64String(authPayload);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        if (!P256PublicKey.TryImport(factor.PublicKey, out var key))
-        {
-            return false;
-        }
-
-        using (key)
-        {
-            return Es256.VerifyDer(key, System.Text.Encoding.UTF8.GetBytes(factor.Sid), signature);
-        }
     }
 }

@@ -16,9 +16,6 @@ namespace OpenVerify.Server.Notifications;
 /// <summary><c>…/Challenges/{ChallengeSid}/Notifications</c>: CreateNotification (re-send the push).</summary>
 public static class NotificationsApi
 {
-    /// <summary>Default and largest TTL in seconds.</summary>
-    public const int MaxTtl = 300;
-
     private const int OneAttemptWindowSeconds = 15;
 
     /// <summary>Maps the Notification operation.</summary>
@@ -40,7 +37,7 @@ public static class NotificationsApi
             throw ErrorCatalogue.InvalidChallengeSid();
         }
 
-        var ttl = form.Int("Ttl", 0, MaxTtl) ?? MaxTtl;
+        var ttl = NotificationForms.ReadCreate(form).Ttl;
         var challenge = await challenges.FindAsync(service.Sid, identity, challengeSid, http.RequestAborted) ?? throw ErrorCatalogue.ChallengeNotFound();
         var instant = clock.GetUtcNow();
         var now = instant.ToUnixTimeSeconds();

@@ -28,12 +28,13 @@ public static class ServicesApi
     public static async Task<Created<ServiceResource>> CreateService(Caller caller, VerifyForm form, IServiceStore services, ICredentialStore credentials, TimeProvider clock, HttpContext http)
     {
         var accountSid = Access.RequireAccount(caller);
-        var friendlyName = form.Text("FriendlyName", ServiceForms.MaxFriendlyName) is { Length: > 0 } name ? name : throw ErrorCatalogue.MissingParameter("FriendlyName");
-        var settings = new ServiceSettings();
-        ServiceForms.Apply(form, settings);
-        await RequireOwnCredentialsAsync(accountSid, form, settings, credentials, http.RequestAborted);
+        var input = ServiceForms.ReadCreate(form);
+        await RequireOwnCredentialsAsync(accountSid, input.Settings, credentials, http.RequestAborted);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var service = new Service { Sid = Sid.New(SidPrefix.Service), AccountSid = accountSid, FriendlyName = friendlyName, Settings = settings, DateCreated = now, DateUpdated = now };
+        var service = new Service
+        {
+            Sid = Sid.New(SidPrefix.Service), AccountSid = accountSid, FriendlyName = input.FriendlyName, Settings = input.Settings.Over(new ServiceSettings()), DateCreated = now, DateUpdated = now,
+        };
         await services.AddAsync(service, http.RequestAborted);
         var resource = ServiceResource.From(service, VerifyUrls.Base(http));
         return TypedResults.Created(resource.Url, resource);
@@ -62,15 +63,10 @@ public static class ServicesApi
     {
         var accountSid = Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, sid, services, http.Request.Path, http.RequestAborted);
-        if (form.Has("FriendlyName"))
-        {
-            service.FriendlyName = form.Text("FriendlyName", ServiceForms.MaxFriendlyName, 1)!;
-        }
-
-        var settings = service.Settings.Copy();
-        ServiceForms.Apply(form, settings);
-        await RequireOwnCredentialsAsync(accountSid, form, settings, credentials, http.RequestAborted);
-        service.Settings = settings;
+        var input = ServiceForms.ReadUpdate(form);
+        await RequireOwnCredentialsAsync(accountSid, input.Settings, credentials, http.RequestAborted);
+        service.FriendlyName = input.FriendlyName ?? service.FriendlyName;
+        service.Settings = input.Settings.Over(service.Settings);
         service.DateUpdated = clock.GetUtcNow().ToUnixTimeSeconds();
         await services.UpdateAsync(service, http.RequestAborted);
         return TypedResults.Ok(ServiceResource.From(service, VerifyUrls.Base(http)));
@@ -81,12 +77,11 @@ public static class ServicesApi
     /// account's answers 404 exactly like one that does not exist, so its existence is not revealed.
     /// Only what the form sends is checked: a credential deleted after it was set does not block other updates.
     /// </summary>
-    private static async Task RequireOwnCredentialsAsync(string accountSid, VerifyForm form, ServiceSettings settings, ICredentialStore credentials, CancellationToken cancellationToken)
+    private static async Task RequireOwnCredentialsAsync(string accountSid, ServiceForms.SettingsInput sent, ICredentialStore credentials, CancellationToken cancellationToken)
     {
-        (string Key, string? Sid)[] named = [("Push.ApnCredentialSid", settings.ApnCredentialSid), ("Push.FcmCredentialSid", settings.FcmCredentialSid)];
-        foreach (var (key, credentialSid) in named)
+        foreach (var credentialSid in new[] { sent.ApnCredentialSid, sent.FcmCredentialSid })
         {
-            if (form.Has(key) && credentialSid is not null && await credentials.FindAsync(accountSid, credentialSid, cancellationToken) is null)
+            if (credentialSid is not null && await credentials.FindAsync(accountSid, credentialSid, cancellationToken) is null)
             {
                 throw ErrorCatalogue.NotFound("/v1/Credentials/" + credentialSid);
             }

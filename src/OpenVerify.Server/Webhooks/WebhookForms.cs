@@ -3,7 +3,7 @@ using OpenVerify.Server.Http;
 
 namespace OpenVerify.Server.Webhooks;
 
-/// <summary>Create/Update Webhook form rules (docs/protocol/rest-api.md §2.7).</summary>
+/// <summary>Create/Update Webhook forms (docs/protocol/rest-api.md §2.7), read into checked inputs; <see cref="WebhooksApi"/> applies them.</summary>
 public static class WebhookForms
 {
     /// <summary>
@@ -22,43 +22,53 @@ public static class WebhookForms
     public static bool IsTwilioEventType(string type) =>
         type is "factor.created" or "factor.verified" or "factor.deleted" or "challenge.approved" or "challenge.denied";
 
-    /// <summary>Applies the form to the webhook; on create the three required fields must be present.</summary>
-    public static void Apply(VerifyForm form, Webhook webhook, bool creating)
+    /// <summary>What a CreateWebhook request carries, checked; a null status or version takes the default.</summary>
+    public sealed record CreateInput(string FriendlyName, IReadOnlyList<string> EventTypes, string WebhookUrl, string? Status, string? Version);
+
+    /// <summary>What an UpdateWebhook request carries, checked; null is "not sent".</summary>
+    public sealed record UpdateInput(string? FriendlyName, IReadOnlyList<string>? EventTypes, string? WebhookUrl, string? Status, string? Version);
+
+    /// <summary>Reads a CreateWebhook form: <c>FriendlyName</c>, <c>EventTypes</c> and <c>WebhookUrl</c> are required, in that order.</summary>
+    public static CreateInput ReadCreate(VerifyForm form) => new(
+        ReadFriendlyName(form),
+        ReadEventTypes(form),
+        ReadWebhookUrl(form),
+        ReadStatus(form),
+        ReadVersion(form));
+
+    /// <summary>Reads an UpdateWebhook form: each field only when sent, checked as on create.</summary>
+    public static UpdateInput ReadUpdate(VerifyForm form) => new(
+        form.Has("FriendlyName") ? ReadFriendlyName(form) : null,
+        form.Has("EventTypes") ? ReadEventTypes(form) : null,
+        form.Has("WebhookUrl") ? ReadWebhookUrl(form) : null,
+        ReadStatus(form),
+        ReadVersion(form));
+
+    private static string ReadFriendlyName(VerifyForm form) => form.Text("FriendlyName", 64, 1) ?? throw ErrorCatalogue.MissingParameter("FriendlyName");
+
+    private static IReadOnlyList<string> ReadEventTypes(VerifyForm form)
     {
-        if (creating || form.Has("FriendlyName"))
+        var types = form.All("EventTypes");
+        if (types.Count == 0 || types.Any(string.IsNullOrEmpty))
         {
-            webhook.FriendlyName = form.Text("FriendlyName", 64, 1) ?? throw ErrorCatalogue.MissingParameter("FriendlyName");
+            throw ErrorCatalogue.MissingParameter("EventTypes");
         }
 
-        if (creating || form.Has("EventTypes"))
-        {
-            var types = form.All("EventTypes");
-            if (types.Count == 0 || types.Any(string.IsNullOrEmpty))
-            {
-                throw ErrorCatalogue.MissingParameter("EventTypes");
-            }
-
-            var unknown = types.FirstOrDefault(t => !EventTypes.Contains(t, StringComparer.Ordinal));
-            if (unknown is not null)
-            {
-                throw ErrorCatalogue.InvalidParameter("EventTypes", $"'{unknown}' is not one of " + string.Join(", ", EventTypes));
-            }
-
-            webhook.EventTypes = types;
-        }
-
-        if (creating || form.Has("WebhookUrl"))
-        {
-            var url = form.Text("WebhookUrl", 2048, 1) ?? throw ErrorCatalogue.MissingParameter("WebhookUrl");
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            {
-                throw ErrorCatalogue.InvalidParameter("WebhookUrl", "must be an absolute http or https URL");
-            }
-
-            webhook.WebhookUrl = url;
-        }
-
-        webhook.Status = form.OneOf("Status", "enabled", "disabled") ?? webhook.Status;
-        webhook.Version = form.OneOf("Version", "v1", "v2") ?? webhook.Version;
+        var unknown = types.FirstOrDefault(t => !EventTypes.Contains(t, StringComparer.Ordinal));
+        return unknown is null
+            ? types
+            : throw ErrorCatalogue.InvalidParameter("EventTypes", $"'{unknown}' is not one of " + string.Join(", ", EventTypes));
     }
+
+    private static string ReadWebhookUrl(VerifyForm form)
+    {
+        var url = form.Text("WebhookUrl", 2048, 1) ?? throw ErrorCatalogue.MissingParameter("WebhookUrl");
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? url
+            : throw ErrorCatalogue.InvalidParameter("WebhookUrl", "must be an absolute http or https URL");
+    }
+
+    private static string? ReadStatus(VerifyForm form) => form.OneOf("Status", "enabled", "disabled");
+
+    private static string? ReadVersion(VerifyForm form) => form.OneOf("Version", "v1", "v2");
 }

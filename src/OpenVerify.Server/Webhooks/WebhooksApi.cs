@@ -32,9 +32,15 @@ public static class WebhooksApi
     {
         Access.RequireAccount(caller);
         var service = await Access.ServiceAsync(caller, serviceSid, services, http.Request.Path, http.RequestAborted);
+        var input = WebhookForms.ReadCreate(form);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var webhook = new Webhook { Sid = Sid.New(SidPrefix.Webhook), AccountSid = service.AccountSid, ServiceSid = service.Sid, DateCreated = now, DateUpdated = now };
-        WebhookForms.Apply(form, webhook, creating: true);
+        var webhook = new Webhook
+        {
+            Sid = Sid.New(SidPrefix.Webhook), AccountSid = service.AccountSid, ServiceSid = service.Sid,
+            FriendlyName = input.FriendlyName, EventTypes = input.EventTypes, WebhookUrl = input.WebhookUrl, DateCreated = now, DateUpdated = now,
+        };
+        webhook.Status = input.Status ?? webhook.Status;
+        webhook.Version = input.Version ?? webhook.Version;
         var secret = WebhookSecret.New();
         webhook.Secret = vault.Seal(secret, webhook.Sid);
         await webhooks.AddAsync(webhook, http.RequestAborted);
@@ -62,7 +68,16 @@ public static class WebhooksApi
     public static async Task<Ok<WebhookResource>> UpdateWebhook(Caller caller, string serviceSid, string sid, VerifyForm form, IServiceStore services, IWebhookStore webhooks, TimeProvider clock, HttpContext http)
     {
         var webhook = await FindAsync(caller, serviceSid, sid, services, webhooks, http);
-        WebhookForms.Apply(form, webhook, creating: false);
+        var input = WebhookForms.ReadUpdate(form);
+        webhook.FriendlyName = input.FriendlyName ?? webhook.FriendlyName;
+        if (input.EventTypes is { } types)
+        {
+            webhook.EventTypes = types;
+        }
+
+        webhook.WebhookUrl = input.WebhookUrl ?? webhook.WebhookUrl;
+        webhook.Status = input.Status ?? webhook.Status;
+        webhook.Version = input.Version ?? webhook.Version;
         webhook.DateUpdated = clock.GetUtcNow().ToUnixTimeSeconds();
         await webhooks.UpdateAsync(webhook, http.RequestAborted);
         return TypedResults.Ok(WebhookResource.From(webhook, VerifyUrls.Base(http)));

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenVerify.Protocol.Errors;
@@ -15,16 +14,14 @@ namespace OpenVerify.Server.Factors.Totp;
 public static class TotpChallenges
 {
     /// <summary>
-    /// CreateChallenge for a verified totp factor. With <c>AuthPayload</c> (the code) the challenge is
+    /// CreateChallenge for a verified totp factor, its details filled in. With a <paramref name="code"/> (<c>AuthPayload</c>) the challenge is
     /// answered as it is created: <c>approved</c> for an accepted code, <c>denied</c> for a wrong or
     /// replayed one (docs/protocol/rest-api.md (b) 45), 60310 while the factor is locked. Without it, it is
     /// created pending for a later UpdateChallenge. Nothing is pushed: there is no device.
     /// </summary>
     public static async Task<Created<ChallengeResource>> CreateAsync(
-        Challenge challenge, Factor factor, VerifyForm form, TotpCheck totp, ITotpStore store, IChallengeStore challenges, DateTimeOffset instant, OpenVerifyMetrics metrics, HttpContext http)
+        Challenge challenge, Factor factor, string? code, TotpCheck totp, ITotpStore store, IChallengeStore challenges, DateTimeOffset instant, OpenVerifyMetrics metrics, HttpContext http)
     {
-        ChallengeForms.ReadDetails(form, challenge, messageRequired: false);
-        var code = form.Text("AuthPayload", TotpCheck.MaxCodeLength, TotpCheck.MinCodeLength);
         var now = instant.ToUnixTimeSeconds();
         var root = VerifyUrls.Base(http);
         if (code is null)
@@ -57,9 +54,10 @@ public static class TotpChallenges
     /// wrong or replayed one answers 60324 and leaves it pending; 60310 while the factor is locked.
     /// </summary>
     public static async Task<IResult> AnswerAsync(
-        Challenge challenge, Factor factor, string code, Dictionary<string, string>? metadata, TotpCheck totp, ITotpStore store,
+        Challenge challenge, Factor factor, ChallengeForms.AnswerInput input, TotpCheck totp, ITotpStore store,
         IChallengeStore challenges, IAccountStore accounts, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
+        var code = input.AuthPayload;
         if (code.Length is < TotpCheck.MinCodeLength or > TotpCheck.MaxCodeLength)
         {
             throw ErrorCatalogue.InvalidParameter("AuthPayload", $"must be {TotpCheck.MinCodeLength} to {TotpCheck.MaxCodeLength} characters for a totp factor");
@@ -68,13 +66,9 @@ public static class TotpChallenges
         var instant = clock.GetUtcNow();
         var now = instant.ToUnixTimeSeconds();
         var root = VerifyUrls.Base(http);
-        var metadataJson = metadata is null ? null : JsonSerializer.Serialize(metadata);
+        var metadataJson = input.MetadataJson;
         // The challenge as it will read once approved: the response and the event show it.
-        challenge.Status = ChallengeStatuses.Approved;
-        challenge.RespondedReason = "none";
-        challenge.Metadata = metadataJson;
-        challenge.DateUpdated = now;
-        challenge.DateResponded = now;
+        ChallengeRules.Answer(challenge, ChallengeStatuses.Approved, metadataJson, denialReason: null, now);
         var result = await store.ApproveChallengeAsync(challenge, metadataJson, totp.Attempt(factor, code, now),
             approved => [AnsweredEvent(approved, factor, now, root, instant)],
             locked => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorLocked, locked, instant)], http.RequestAborted);

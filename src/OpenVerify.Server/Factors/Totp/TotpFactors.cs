@@ -13,18 +13,13 @@ namespace OpenVerify.Server.Factors.Totp;
 public static class TotpFactors
 {
     /// <summary>
-    /// Fills in a new totp factor from the form (config with the service's defaults, the secret sealed
-    /// for its SID) and returns the binding the create response shows once. Only a backend creates them:
-    /// an enrolment access token is for a push device.
+    /// Fills in a new totp factor from its input (config with the service's defaults, the secret sealed
+    /// for its SID) and returns the binding the create response shows once.
     /// </summary>
-    public static NewFactorResource.TotpBinding Prepare(VerifyForm form, Factor factor, Service service, TotpCheck totp, bool byAccessToken)
+    public static NewFactorResource.TotpBinding Prepare(TotpForms.CreateInput input, Factor factor, Service service, TotpCheck totp)
     {
-        if (byAccessToken)
-        {
-            throw ErrorCatalogue.Forbidden("An enrolment access token creates push factors; the backend creates totp factors");
-        }
-
-        var (config, secret) = TotpForms.ReadNew(form, service.Settings);
+        var config = input.ConfigWith(service.Settings);
+        var secret = input.SecretOrNew();
         factor.TotpAlg = config.Alg;
         factor.TotpSkew = config.Skew;
         factor.TotpCodeLength = config.CodeLength;
@@ -37,18 +32,17 @@ public static class TotpFactors
     }
 
     /// <summary>
-    /// UpdateFactor of a totp factor: <c>AuthPayload</c> is a code, which verifies the factor when
+    /// UpdateFactor of a totp factor: the input's code (<c>AuthPayload</c>), which verifies the factor when
     /// it is accepted and answers 60311 when it is not (wrong, outside the window, or used before);
     /// 60310 while the factor is locked. Name and <c>Config.*</c> change only with an accepted code
     /// or without one.
     /// </summary>
-    public static async Task<IResult> UpdateAsync(Factor factor, VerifyForm form, TotpCheck totp, ITotpStore store, IAccountStore accounts, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
+    public static async Task<IResult> UpdateAsync(Factor factor, TotpForms.UpdateInput input, TotpCheck totp, ITotpStore store, IAccountStore accounts, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         var instant = clock.GetUtcNow();
         var now = instant.ToUnixTimeSeconds();
-        var code = form.Text("AuthPayload", TotpCheck.MaxCodeLength, TotpCheck.MinCodeLength);
-        var change = TotpForms.ReadUpdate(form, factor);
-        var attempt = code is null ? null : totp.Attempt(factor, code, now);
+        var change = input.ChangeOf(factor);
+        var attempt = input.Code is null ? null : totp.Attempt(factor, input.Code, now);
         var (result, updated) = await store.UpdateFactorAsync(factor.ServiceSid, factor.Identity, factor.Sid, attempt, change, now,
             verified => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorVerified, verified, instant)],
             locked => [VerifyEvent.ForFactor(VerifyEvent.Types.FactorLocked, locked, instant)], http.RequestAborted);
