@@ -4,6 +4,7 @@ using static OpenVerify.Server.Tests.Infrastructure.FormInput;
 namespace OpenVerify.Server.Tests.AccessTokens;
 
 /// <summary>The CreateAccessToken input record, read from forms without a server.</summary>
+[StorageFree]
 public sealed class AccessTokenFormsTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using static OpenVerify.Server.Tests.Infrastructure.FormInput;
 namespace OpenVerify.Server.Tests.Challenges;
 
 /// <summary>The CreateChallenge and UpdateChallenge input records, read from forms without a server.</summary>
+[StorageFree]
 public sealed class ChallengeFormsTests
 {
     private static readonly DateTimeOffset Now = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);

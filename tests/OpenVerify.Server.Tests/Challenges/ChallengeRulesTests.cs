@@ -5,6 +5,7 @@ using static OpenVerify.Server.Tests.Infrastructure.FormInput;
 namespace OpenVerify.Server.Tests.Challenges;
 
 /// <summary>The challenge state machine and its expiry bounds, without a server.</summary>
+[StorageFree]
 public sealed class ChallengeRulesTests
 {
     private static readonly DateTimeOffset Now = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);

@@ -4,6 +4,7 @@ using static OpenVerify.Server.Tests.Infrastructure.FormInput;
 namespace OpenVerify.Server.Tests.Credentials;
 
 /// <summary>The UpdateCredential input record, read from forms without a server.</summary>
+[StorageFree]
 public sealed class CredentialFormsTests
 {
     private static readonly PushSecret Certificate = new(Certificate: "CERT", PrivateKey: "KEY");

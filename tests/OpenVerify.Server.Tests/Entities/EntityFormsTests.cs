@@ -4,6 +4,7 @@ using static OpenVerify.Server.Tests.Infrastructure.FormInput;
 namespace OpenVerify.Server.Tests.Entities;
 
 /// <summary>The CreateEntity input record, read from forms without a server.</summary>
+[StorageFree]
 public sealed class EntityFormsTests
 {
     [Fact]

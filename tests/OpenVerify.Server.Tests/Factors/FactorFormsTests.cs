@@ -6,6 +6,7 @@ using static OpenVerify.Server.Tests.Infrastructure.FormInput;
 namespace OpenVerify.Server.Tests.Factors;
 
 /// <summary>The CreateNewFactor and UpdateFactor input records of push factors, read from forms without a server.</summary>
+[StorageFree]
 public sealed class FactorFormsTests
 {
     private static readonly string PublicKey = Convert.ToBase64String(ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfo());

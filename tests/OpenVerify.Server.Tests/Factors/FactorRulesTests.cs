@@ -7,6 +7,7 @@ using static OpenVerify.Server.Tests.Infrastructure.FormInput;
 namespace OpenVerify.Server.Tests.Factors;
 
 /// <summary>What a factor allows, without a server.</summary>
+[StorageFree]
 public sealed class FactorRulesTests
 {
     private const string Sid = "YF0123456789abcdef0123456789abcdef";

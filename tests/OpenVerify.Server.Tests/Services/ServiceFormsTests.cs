@@ -4,6 +4,7 @@ using static OpenVerify.Server.Tests.Infrastructure.FormInput;
 namespace OpenVerify.Server.Tests.Services;
 
 /// <summary>The CreateService and UpdateService input records, read from forms without a server.</summary>
+[StorageFree]
 public sealed class ServiceFormsTests
 {
     private const string Credential = "CR0123456789abcdef0123456789abcdef";

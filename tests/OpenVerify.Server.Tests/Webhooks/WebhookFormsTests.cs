@@ -4,6 +4,7 @@ using static OpenVerify.Server.Tests.Infrastructure.FormInput;
 namespace OpenVerify.Server.Tests.Webhooks;
 
 /// <summary>The CreateWebhook and UpdateWebhook input records, read from forms without a server.</summary>
+[StorageFree]
 public sealed class WebhookFormsTests
 {
     [Fact]

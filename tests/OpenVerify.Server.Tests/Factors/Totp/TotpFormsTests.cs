@@ -6,6 +6,7 @@ using static OpenVerify.Server.Tests.Infrastructure.FormInput;
 namespace OpenVerify.Server.Tests.Factors.Totp;
 
 /// <summary>The totp input records of CreateNewFactor and UpdateFactor, read from forms without a server.</summary>
+[StorageFree]
 public sealed class TotpFormsTests
 {
     [Fact]
