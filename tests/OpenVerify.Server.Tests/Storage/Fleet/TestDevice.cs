@@ -2,10 +2,9 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using OpenVerify.Protocol.Signing;
 
-namespace OpenVerify.Storage.Tests.MultiInstance;
+namespace OpenVerify.Server.Tests.Storage.Fleet;
 
 /// <summary>
 /// Just enough of a device (docs/protocol/device.md §2–§4) to enrol and answer challenges: a P-256 key,

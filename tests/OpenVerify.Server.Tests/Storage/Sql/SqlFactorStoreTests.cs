@@ -6,18 +6,12 @@ using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Entities;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Storage;
-using OpenVerify.TestKit.Postgres;
 
-namespace OpenVerify.Storage.Tests.Sql;
+namespace OpenVerify.Server.Tests.Storage.Sql;
 
 /// <summary>The factor store, on SQLite and on PostgreSQL.</summary>
-public abstract class SqlFactorStoreTests(IStorageTarget target) : StoreTestBase(target)
+public sealed class SqlFactorStoreTests : StoreTestBase
 {
-    public sealed class OnSqlite() : SqlFactorStoreTests(new SqliteTarget());
-
-    [Collection(PostgresFixture.Collection)]
-    public sealed class OnPostgres(PostgresFixture postgres) : SqlFactorStoreTests(new PostgresTarget(postgres));
-
     private IFactorStore Factors => Get<IFactorStore>();
 
     [Fact]

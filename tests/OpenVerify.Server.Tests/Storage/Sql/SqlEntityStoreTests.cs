@@ -1,18 +1,12 @@
 using OpenVerify.Protocol.Sids;
 using OpenVerify.Server.Entities;
 using OpenVerify.Server.Storage;
-using OpenVerify.TestKit.Postgres;
 
-namespace OpenVerify.Storage.Tests.Sql;
+namespace OpenVerify.Server.Tests.Storage.Sql;
 
 /// <summary>The entity store, on SQLite and on PostgreSQL; also the shared keyset paging.</summary>
-public abstract class SqlEntityStoreTests(IStorageTarget target) : StoreTestBase(target)
+public sealed class SqlEntityStoreTests : StoreTestBase
 {
-    public sealed class OnSqlite() : SqlEntityStoreTests(new SqliteTarget());
-
-    [Collection(PostgresFixture.Collection)]
-    public sealed class OnPostgres(PostgresFixture postgres) : SqlEntityStoreTests(new PostgresTarget(postgres));
-
     private IEntityStore Entities => Get<IEntityStore>();
 
     private Entity NewEntity(string serviceSid, string identity) => new()

@@ -9,22 +9,16 @@ using OpenVerify.Server.Delivery.Webhooks;
 using OpenVerify.Server.Factors;
 using OpenVerify.Server.Http;
 using OpenVerify.Server.Storage;
-using OpenVerify.TestKit.Postgres;
 
-namespace OpenVerify.Storage.Tests.Sql;
+namespace OpenVerify.Server.Tests.Storage.Sql;
 
 /// <summary>
 /// The store queries the admin console added (#17), on SQLite and on PostgreSQL: a challenge's delivery
 /// trail, a message's attempts, a service's push log, the audit log, last answers and look-up by SID.
 /// Each is scoped (to a challenge, a service, an account) and bounded by its limit.
 /// </summary>
-public abstract class ConsoleQueryTests(IStorageTarget target) : StoreTestBase(target)
+public sealed class ConsoleQueryTests : StoreTestBase
 {
-    public sealed class OnSqlite() : ConsoleQueryTests(new SqliteTarget());
-
-    [Collection(PostgresFixture.Collection)]
-    public sealed class OnPostgres(PostgresFixture postgres) : ConsoleQueryTests(new PostgresTarget(postgres));
-
     private static readonly string[] Kinds = [OutboxKinds.Push, OutboxKinds.Event, OutboxKinds.Webhook];
 
     [Fact]

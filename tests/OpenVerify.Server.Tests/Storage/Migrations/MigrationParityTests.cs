@@ -2,17 +2,20 @@ using System.Text.RegularExpressions;
 using Dapper;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Storage;
-using OpenVerify.TestKit.Postgres;
+using OpenVerify.Server.Storage.Postgres;
+using OpenVerify.Server.Storage.Sqlite;
 using OpenVerify.Tests.Shared;
 
-namespace OpenVerify.Storage.Tests.Migrations;
+namespace OpenVerify.Server.Tests.Storage.Migrations;
 
 /// <summary>
 /// Every SQLite migration has a PostgreSQL twin of the same name, and both build the same tables and
 /// columns, so the shared Dapper stores see one schema. Adding a migration to one provider only fails here.
 /// </summary>
-[Collection(PostgresFixture.Collection)]
-public sealed partial class MigrationParityTests(PostgresFixture postgres)
+// Compares the two providers' schemas itself (a SQLite file against a database of the shared cluster), so
+// it runs once.
+[RunsOn(TestStorage.Postgres)]
+public sealed partial class MigrationParityTests
 {
     private readonly CancellationToken ct = new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token;
 
@@ -42,11 +45,10 @@ public sealed partial class MigrationParityTests(PostgresFixture postgres)
     [Fact]
     public async Task Both_providers_build_the_same_tables_columns_and_nullability()
     {
-        await using var sqliteTarget = new SqliteTarget();
-        var sqlite = await sqliteTarget.OpenAsync(ct);
+        var directory = Path.Combine(Path.GetTempPath(), "openverify-tests", Guid.NewGuid().ToString("N"));
+        await using var sqlite = new SqliteDatabase(Path.Combine(directory, "openverify.db"));
         await sqlite.MigrateAsync(ct);
-        await using var postgresTarget = new PostgresTarget(postgres);
-        var pg = await postgresTarget.OpenAsync(ct);
+        await using var pg = new PostgresDatabase(await TestStorage.CreatePostgresDatabaseAsync("parity"));
         await pg.MigrateAsync(ct);
 
         var sqliteColumns = await ColumnsAsync(sqlite, """

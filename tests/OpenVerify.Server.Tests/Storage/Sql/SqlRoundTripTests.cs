@@ -7,21 +7,15 @@ using OpenVerify.Server.Notifications;
 using OpenVerify.Server.Services;
 using OpenVerify.Server.Storage;
 using OpenVerify.Server.Webhooks;
-using OpenVerify.TestKit.Postgres;
 
-namespace OpenVerify.Storage.Tests.Sql;
+namespace OpenVerify.Server.Tests.Storage.Sql;
 
 /// <summary>
 /// The smaller stores (accounts and keys, services, webhooks, access tokens, notifications) store and
 /// read back every column, on SQLite and on PostgreSQL.
 /// </summary>
-public abstract class SqlRoundTripTests(IStorageTarget target) : StoreTestBase(target)
+public sealed class SqlRoundTripTests : StoreTestBase
 {
-    public sealed class OnSqlite() : SqlRoundTripTests(new SqliteTarget());
-
-    [Collection(PostgresFixture.Collection)]
-    public sealed class OnPostgres(PostgresFixture postgres) : SqlRoundTripTests(new PostgresTarget(postgres));
-
     private static readonly PageQuery FirstPage = new(50, false, CursorDirection.None, 0, 0);
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using OpenVerify.Server.Delivery;
 
-namespace OpenVerify.Storage.Tests.MultiInstance;
+namespace OpenVerify.Server.Tests.Storage.Fleet;
 
 /// <summary>Every delivery any instance made, by outbox id.</summary>
 internal sealed class DeliveryLog

@@ -17,17 +17,17 @@ using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Storage;
-using OpenVerify.TestKit.Postgres;
 using Xunit.Abstractions;
 
-namespace OpenVerify.Storage.Tests.MultiInstance;
+namespace OpenVerify.Server.Tests.Storage.Fleet;
 
 /// <summary>
 /// Three server instances (Kestrel on loopback, each with its own outbox worker) sharing one
 /// PostgreSQL database: requests spread across them must behave as one server.
 /// </summary>
-[Collection(PostgresFixture.Collection)]
-public sealed class MultiInstanceTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+// A fleet shares one database: only PostgreSQL serves several instances.
+[RunsOn(TestStorage.Postgres)]
+public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int InstanceCount = 3;
     private const int Users = 12;
@@ -291,7 +291,7 @@ public sealed class MultiInstanceTests(PostgresFixture postgres, ITestOutputHelp
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var connectionString = await postgres.CreateDatabaseAsync("multi", ct);
+        var connectionString = await TestStorage.CreatePostgresDatabaseAsync("multi");
 
         // Started together on an empty database: the migration lock makes them take turns.
         var started = await Task.WhenAll(Enumerable.Range(0, InstanceCount).Select(i => StartAsync("instance-" + i, connectionString)));

@@ -10,14 +10,17 @@ using OpenVerify.Server.Services;
 using OpenVerify.Server.Webhooks;
 using OpenVerify.Server.Storage;
 
-namespace OpenVerify.Storage.Tests;
+namespace OpenVerify.Server.Tests.Storage;
 
 /// <summary>
 /// A fresh migrated database per test and the server's stores over it, resolved the way the server
-/// resolves them (<c>AddOpenVerify</c>), with a fake clock. Derived classes pick the provider.
+/// resolves them (<c>AddOpenVerify</c>), with a fake clock, on the provider the test class is running on
+/// (<see cref="TestStorage"/>).
 /// </summary>
-public abstract class StoreTestBase(IStorageTarget target) : IAsyncLifetime
+public abstract class StoreTestBase : IAsyncLifetime
 {
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "openverify-tests", Guid.NewGuid().ToString("N"));
+
     /// <summary>The clock every store and the outbox read.</summary>
     protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 15, 12, 0, 0, TimeSpan.Zero));
 
@@ -35,7 +38,7 @@ public abstract class StoreTestBase(IStorageTarget target) : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        Database = await target.OpenAsync(Ct);
+        Database = await TestStorage.OpenDatabaseAsync(directory);
         await Database.MigrateAsync(Ct);
         provider = new ServiceCollection()
             .AddLogging()
@@ -53,7 +56,23 @@ public abstract class StoreTestBase(IStorageTarget target) : IAsyncLifetime
             await provider.DisposeAsync();
         }
 
-        await target.DisposeAsync();
+        if (Database is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // PostgreSQL: no file was made.
+        }
+        catch (IOException)
+        {
+            // Best effort: the temp directory is cleaned by the OS eventually.
+        }
     }
 
     /// <summary>A server service, as the server resolves it.</summary>

@@ -3,18 +3,12 @@ using OpenVerify.Protocol.Wire;
 using OpenVerify.Server.Challenges;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Storage;
-using OpenVerify.TestKit.Postgres;
 
-namespace OpenVerify.Storage.Tests.Sql;
+namespace OpenVerify.Server.Tests.Storage.Sql;
 
 /// <summary>The challenge store, on SQLite and on PostgreSQL.</summary>
-public abstract class SqlChallengeStoreTests(IStorageTarget target) : StoreTestBase(target)
+public sealed class SqlChallengeStoreTests : StoreTestBase
 {
-    public sealed class OnSqlite() : SqlChallengeStoreTests(new SqliteTarget());
-
-    [Collection(PostgresFixture.Collection)]
-    public sealed class OnPostgres(PostgresFixture postgres) : SqlChallengeStoreTests(new PostgresTarget(postgres));
-
     private IChallengeStore Challenges => Get<IChallengeStore>();
 
     [Fact]

@@ -1,18 +1,12 @@
 using System.Collections.Concurrent;
 using Dapper;
 using OpenVerify.Server.Delivery;
-using OpenVerify.TestKit.Postgres;
 
-namespace OpenVerify.Storage.Tests.Sql;
+namespace OpenVerify.Server.Tests.Storage.Sql;
 
 /// <summary>The outbox's claim, lease, settle and take-over, on SQLite and on PostgreSQL.</summary>
-public abstract class SqlOutboxTests(IStorageTarget target) : StoreTestBase(target)
+public sealed class SqlOutboxTests : StoreTestBase
 {
-    public sealed class OnSqlite() : SqlOutboxTests(new SqliteTarget());
-
-    [Collection(PostgresFixture.Collection)]
-    public sealed class OnPostgres(PostgresFixture postgres) : SqlOutboxTests(new PostgresTarget(postgres));
-
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
     private static readonly string[] Kinds = [OutboxKinds.Webhook, OutboxKinds.Push];
 

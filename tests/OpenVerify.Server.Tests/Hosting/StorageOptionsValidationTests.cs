@@ -5,9 +5,10 @@ using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Storage;
 using OpenVerify.Server.Storage.Postgres;
 
-namespace OpenVerify.Storage.Tests.Hosting;
+namespace OpenVerify.Server.Tests.Hosting;
 
 /// <summary>Choosing the storage provider by configuration, and refusing to start without what it needs.</summary>
+[StorageFree]
 public sealed class StorageOptionsValidationTests
 {
     [Fact]

@@ -1,12 +1,14 @@
 using Dapper;
 using OpenVerify.Server.Storage.Sqlite;
 
-namespace OpenVerify.Storage.Tests.Sqlite;
+namespace OpenVerify.Server.Tests.Storage.Sqlite;
 
 /// <summary>
 /// Group commit: units queued together share one transaction, each in its own savepoint, so one
 /// unit's failure or discard undoes only that unit.
 /// </summary>
+// The group commit is SQLite's own writer.
+[RunsOn(TestStorage.Sqlite)]
 public sealed class SqliteDatabaseTests : IAsyncLifetime
 {
     private readonly string directory = Path.Combine(Path.GetTempPath(), "openverify-sqlite-" + Guid.NewGuid().ToString("N"));
