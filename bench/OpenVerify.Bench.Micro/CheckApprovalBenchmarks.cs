@@ -19,6 +19,7 @@ public class CheckApprovalBenchmarks
     private string authPayload = "";
     private string publicKey = "";
     private ChallengeResource shown = null!;
+    private readonly PublicKeys keys = new();
     private string payloadJson = "";
 
     [GlobalSetup]
@@ -48,7 +49,7 @@ public class CheckApprovalBenchmarks
         payload["status"] = "approved";
         payloadJson = payload.ToJsonString();
         authPayload = CompactJws.SignEs256(key, """{"typ":"JWT","alg":"ES256"}""", payloadJson);
-        if (ChallengeRules.CheckApproval(authPayload, publicKey, shown) != "approved")
+        if (ChallengeRules.CheckApproval(authPayload, publicKey, shown, keys) != "approved")
         {
             throw new InvalidOperationException("setup");
         }
@@ -56,7 +57,7 @@ public class CheckApprovalBenchmarks
 
     /// <summary>The whole check: parse, key import, ES256 verification, field comparison.</summary>
     [Benchmark(Baseline = true)]
-    public string CheckApproval() => ChallengeRules.CheckApproval(authPayload, publicKey, shown);
+    public string CheckApproval() => ChallengeRules.CheckApproval(authPayload, publicKey, shown, keys);
 
     /// <summary>
     /// The comparison part of CheckApproval as written there (payload re-parsed into JsonNode, the

@@ -29,6 +29,9 @@ namespace OpenVerify.Bench;
 /// </summary>
 internal static class CeilingServer
 {
+    // The same per-server key cache the real server injects (Auth/PublicKeys.cs).
+    private static readonly PublicKeys Keys = new();
+
     public const string Verb = "ceiling-serve";
 
     private sealed record Factor(string Sid, string AccountSid, string ServiceSid, string Identity, string CredentialSid, string PublicKey)
@@ -208,7 +211,7 @@ internal static class CeilingServer
         var authPayload = form.Text("AuthPayload", CompactJws.MaxLength) ?? throw ErrorCatalogue.MissingParameter("AuthPayload");
         var root = VerifyUrls.Base(http);
         var factor = state.FactorsBySid[challenge.FactorSid];
-        var status = ChallengeRules.CheckApproval(authPayload, factor.PublicKey, ChallengeResource.From(challenge, now, root));
+        var status = ChallengeRules.CheckApproval(authPayload, factor.PublicKey, ChallengeResource.From(challenge, now, root), Keys);
         lock (challenge)
         {
             ChallengeRules.RequirePending(challenge, now);
@@ -272,7 +275,7 @@ internal static class CeilingServer
         {
             var kid = jws.HeaderString("kid");
             if (kid is null || jws.HeaderString("alg") != "ES256" || !state.FactorsByCredential.TryGetValue(kid, out var factor)
-                || !PublicKeys.TryRent(factor.PublicKey, out var key))
+                || !Keys.TryRent(factor.PublicKey, out var key))
             {
                 throw ErrorCatalogue.Unauthorized("Invalid device token");
             }

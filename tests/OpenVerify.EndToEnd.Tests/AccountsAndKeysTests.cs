@@ -1,10 +1,8 @@
 using System.Text.Json;
 using OpenVerify.EndToEnd.Tests.Infrastructure;
-using OpenVerify.TestKit.Server;
 using Twilio.Exceptions;
 using Twilio.Rest.Verify.V2;
 using Twilio.Rest.Verify.V2.Service;
-using Xunit;
 
 namespace OpenVerify.EndToEnd.Tests;
 

@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using OpenVerify.EndToEnd.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
-using OpenVerify.TestKit.Server;
 using Twilio.Rest.Verify.V2;
 using Twilio.Rest.Verify.V2.Service;
 using Twilio.Rest.Verify.V2.Service.Entity;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace OpenVerify.EndToEnd.Tests;

@@ -1,11 +1,9 @@
 using Newtonsoft.Json.Linq;
 using OpenVerify.EndToEnd.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
-using OpenVerify.TestKit.Server;
 using Twilio.Rest.Verify.V2;
 using Twilio.Rest.Verify.V2.Service;
 using Twilio.Rest.Verify.V2.Service.Entity;
-using Xunit;
 
 namespace OpenVerify.EndToEnd.Tests;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using OpenVerify.EndToEnd.Tests.Infrastructure;
-using OpenVerify.TestKit.Server;
 using Twilio.Rest.Verify.V2;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace OpenVerify.EndToEnd.Tests;

@@ -1,12 +1,10 @@
 using OpenVerify.EndToEnd.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
-using OpenVerify.TestKit.Server;
 using Twilio.Exceptions;
 using Twilio.Rest.Verify.V2;
 using Twilio.Rest.Verify.V2.Service;
 using Twilio.Rest.Verify.V2.Service.Entity;
 using Twilio.Rest.Verify.V2.Service.Entity.Challenge;
-using Xunit;
 
 namespace OpenVerify.EndToEnd.Tests;
 

@@ -1,10 +1,8 @@
 using OpenVerify.EndToEnd.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
-using OpenVerify.TestKit.Server;
 using Twilio.Rest.Verify.V2;
 using Twilio.Rest.Verify.V2.Service;
 using Twilio.Rest.Verify.V2.Service.Entity;
-using Xunit;
 
 namespace OpenVerify.EndToEnd.Tests;
 

@@ -3,11 +3,9 @@ using System.Text.Json.Nodes;
 using OpenVerify.EndToEnd.Tests.Infrastructure;
 using OpenVerify.Protocol.Signing;
 using OpenVerify.TestKit.Devices;
-using OpenVerify.TestKit.Server;
 using Twilio.Rest.Verify.V2;
 using Twilio.Rest.Verify.V2.Service;
 using Twilio.Rest.Verify.V2.Service.Entity;
-using Xunit;
 
 namespace OpenVerify.EndToEnd.Tests;
 

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
 using OpenVerify.EndToEnd.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
-using OpenVerify.TestKit.Server;
 using OpenVerify.TestKit.Webhooks;
 using Twilio.Clients;
 using Twilio.Exceptions;
@@ -12,7 +11,6 @@ using Twilio.Rest.Verify.V2.Service;
 using Twilio.Rest.Verify.V2.Service.Entity;
 using Twilio.Rest.Verify.V2.Service.Entity.Challenge;
 using Twilio.Security;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace OpenVerify.EndToEnd.Tests;

@@ -18,7 +18,7 @@ namespace OpenVerify.Server.Auth;
 /// docs/protocol/device.md §2) or <c>token:&lt;access token&gt;</c> (enrolment). Every secret is compared
 /// in constant time; every failure is the same 401, so nothing tells which part was wrong.
 /// </summary>
-public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, IAccessTokenStore accessTokens, TimeProvider clock)
+public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, IAccessTokenStore accessTokens, PublicKeys keys, TimeProvider clock)
 {
     /// <summary>Clock difference tolerated on device JWT <c>nbf</c>/<c>exp</c>.</summary>
     public static readonly TimeSpan Leeway = TimeSpan.FromSeconds(60);
@@ -103,7 +103,7 @@ public sealed class Authenticator(IAccountStore accounts, IFactorStore factors, 
             }
 
             var factor = await factors.FindByCredentialAsync(claims.KeyId, cancellationToken) ?? throw ErrorCatalogue.Unauthorized("Invalid device token");
-            if (!PublicKeys.TryRent(factor.PublicKey, out var key))
+            if (!keys.TryRent(factor.PublicKey, out var key))
             {
                 throw ErrorCatalogue.Unauthorized("Invalid device token");
             }

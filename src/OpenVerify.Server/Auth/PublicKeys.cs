@@ -10,22 +10,24 @@ namespace OpenVerify.Server.Auth;
 /// approval needs its factor's key (docs/benchmarks.md). A key is cached under its base64 SPKI text,
 /// which fully determines it, so a cached key can never be the wrong one; a deleted factor is refused
 /// before its key is looked up. An instance serves one caller at a time: rented, then returned.
+/// One cache per server (a DI singleton), not per process, so two hosts in one process (tests, an
+/// embedding app) never share or clear each other's keys.
 /// </summary>
-public static class PublicKeys
+public sealed class PublicKeys
 {
     /// <summary>Distinct keys kept; past it the cache starts over (dropped keys are freed by their finalizers).</summary>
     public const int MaxKeys = 4096;
 
     private const int MaxPerKey = 4;
-    private static readonly ConcurrentDictionary<string, ConcurrentQueue<ECDsa>> Cache = new(StringComparer.Ordinal);
-    private static int count;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<ECDsa>> cache = new(StringComparer.Ordinal);
+    private int count;
 
     /// <summary>A key for <paramref name="base64Spki"/> (see <see cref="P256PublicKey.TryImport"/>); dispose to return it.</summary>
-    public static bool TryRent(string? base64Spki, out RentedKey key)
+    public bool TryRent(string? base64Spki, out RentedKey key)
     {
-        if (base64Spki is not null && Cache.TryGetValue(base64Spki, out var pool) && pool.TryDequeue(out var cached))
+        if (base64Spki is not null && cache.TryGetValue(base64Spki, out var pool) && pool.TryDequeue(out var cached))
         {
-            key = new RentedKey(base64Spki, cached);
+            key = new RentedKey(this, base64Spki, cached);
             return true;
         }
 
@@ -35,21 +37,21 @@ public static class PublicKeys
             return false;
         }
 
-        key = new RentedKey(base64Spki!, imported);
+        key = new RentedKey(this, base64Spki!, imported);
         return true;
     }
 
-    private static void Return(string base64Spki, ECDsa key)
+    private void Return(string base64Spki, ECDsa key)
     {
-        if (!Cache.TryGetValue(base64Spki, out var pool))
+        if (!cache.TryGetValue(base64Spki, out var pool))
         {
             if (Interlocked.Increment(ref count) > MaxKeys)
             {
-                Cache.Clear();
+                cache.Clear();
                 Interlocked.Exchange(ref count, 1);
             }
 
-            pool = Cache.GetOrAdd(base64Spki, _ => new ConcurrentQueue<ECDsa>());
+            pool = cache.GetOrAdd(base64Spki, _ => new ConcurrentQueue<ECDsa>());
         }
 
         if (pool.Count >= MaxPerKey)
@@ -64,10 +66,12 @@ public static class PublicKeys
     /// <summary>A rented key; <see cref="Dispose"/> gives it back.</summary>
     public readonly struct RentedKey : IDisposable
     {
+        private readonly PublicKeys owner;
         private readonly string base64Spki;
 
-        internal RentedKey(string base64Spki, ECDsa key)
+        internal RentedKey(PublicKeys owner, string base64Spki, ECDsa key)
         {
+            this.owner = owner;
             this.base64Spki = base64Spki;
             Key = key;
         }
@@ -80,7 +84,7 @@ public static class PublicKeys
         {
             if (Key is not null)
             {
-                Return(base64Spki, Key);
+                owner.Return(base64Spki, Key);
             }
         }
     }

@@ -87,15 +87,15 @@ public static class ChallengeRules
     /// denied as a JSON string.
     /// Returns the requested status; raises 60324 otherwise.
     /// </summary>
-    public static string CheckApproval(string authPayload, string publicKey, ChallengeResource shown) =>
-        CheckAnswer(authPayload, publicKey, shown).Status;
+    public static string CheckApproval(string authPayload, string publicKey, ChallengeResource shown, PublicKeys keys) =>
+        CheckAnswer(authPayload, publicKey, shown, keys).Status;
 
     /// <summary>
     /// <see cref="CheckApproval"/>, plus the OpenVerify members the device may sign next to the status:
     /// <c>number_match</c> (a JSON integer) and <c>reported</c> (a JSON boolean). Both are under the
     /// signature, and <c>sid</c> is too, so a number cannot be altered nor carried to another challenge.
     /// </summary>
-    public static SignedAnswer CheckAnswer(string authPayload, string publicKey, ChallengeResource shown)
+    public static SignedAnswer CheckAnswer(string authPayload, string publicKey, ChallengeResource shown, PublicKeys keys)
     {
         if (!CompactJws.TryParse(authPayload, out var jws))
         {
@@ -109,7 +109,7 @@ public static class ChallengeRules
                 throw ErrorCatalogue.ChallengeVerificationFailed("the AuthPayload header must be {\"typ\":\"JWT\",\"alg\":\"ES256\"}");
             }
 
-            if (!PublicKeys.TryRent(publicKey, out var key))
+            if (!keys.TryRent(publicKey, out var key))
             {
                 throw ErrorCatalogue.ChallengeVerificationFailed("the factor has no usable key");
             }

@@ -153,7 +153,7 @@ public static class ChallengesApi
     /// <summary>POST …/Challenges/{sid}: the device approves or denies with a signed AuthPayload.</summary>
     public static async Task<IResult> UpdateChallenge(
         Caller caller, string serviceSid, string identity, string sid, VerifyForm form, IServiceStore services, IFactorStore factors,
-        IChallengeStore challenges, IAccountStore accounts, IOptions<PushFatigueOptions> fatigue, TotpCheck totp, ITotpStore totpStore, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
+        IChallengeStore challenges, IAccountStore accounts, IOptions<PushFatigueOptions> fatigue, TotpCheck totp, ITotpStore totpStore, PublicKeys keys, TimeProvider clock, OpenVerifyMetrics metrics, HttpContext http)
     {
         var challenge = await FindAsync(caller, serviceSid, identity, sid, services, challenges, http);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -173,7 +173,7 @@ public static class ChallengesApi
         }
 
         var root = VerifyUrls.Base(http);
-        var answer = ChallengeRules.CheckAnswer(input.AuthPayload, factor.PublicKey, ChallengeResource.From(challenge, now, root));
+        var answer = ChallengeRules.CheckAnswer(input.AuthPayload, factor.PublicKey, ChallengeResource.From(challenge, now, root), keys);
         var (status, denialReason) = PushFatigue.Decide(challenge, answer, ChallengeForms.ReadReported(form));
         var metadataJson = input.MetadataJson;
         // The challenge as it will read once answered: the response and the event show it.

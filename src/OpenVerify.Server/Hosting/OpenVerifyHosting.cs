@@ -81,6 +81,7 @@ public static class OpenVerifyHosting
         // implementation type so that TryAddEnumerable sees a second registration as the same one.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OutboxWorker>(sp => sp.GetRequiredService<OutboxWorker>()));
         services.AddOpenVerifyWebhooks(configuration);
+        services.TryAddSingleton<PublicKeys>();
         services.TryAddSingleton<Authenticator>();
         services.TryAddSingleton<AccountBootstrap>();
         services.TryAddSingleton<Maintenance>();

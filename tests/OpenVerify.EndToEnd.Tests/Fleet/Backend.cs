@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using OpenVerify.TestKit.Server;
-using Xunit;
 
 namespace OpenVerify.EndToEnd.Tests.Fleet;
 

@@ -3,8 +3,6 @@ using System.Runtime.CompilerServices;
 using OpenVerify.TestKit;
 using OpenVerify.TestKit.Devices;
 using OpenVerify.TestKit.Postgres;
-using OpenVerify.TestKit.Server;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace OpenVerify.EndToEnd.Tests.Fleet;

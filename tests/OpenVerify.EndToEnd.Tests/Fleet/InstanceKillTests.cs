@@ -2,9 +2,7 @@ using System.Diagnostics;
 using OpenVerify.TestKit;
 using OpenVerify.TestKit.Devices;
 using OpenVerify.TestKit.Postgres;
-using OpenVerify.TestKit.Server;
 using OpenVerify.TestKit.StandIns;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace OpenVerify.EndToEnd.Tests.Fleet;

@@ -1,9 +1,7 @@
 using Microsoft.Data.Sqlite;
 using OpenVerify.TestKit;
 using OpenVerify.TestKit.Devices;
-using OpenVerify.TestKit.Server;
 using OpenVerify.TestKit.StandIns;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace OpenVerify.EndToEnd.Tests.Fleet;

@@ -1,5 +1,3 @@
-using OpenVerify.TestKit.Server;
-using Xunit;
 
 namespace OpenVerify.EndToEnd.Tests.Infrastructure;
 

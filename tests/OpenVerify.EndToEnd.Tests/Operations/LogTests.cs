@@ -1,7 +1,5 @@
 using System.Text.Json;
-using OpenVerify.TestKit.Server;
 using OpenVerify.TestKit.Webhooks;
-using Xunit;
 
 namespace OpenVerify.EndToEnd.Tests.Operations;
 

@@ -3,8 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using OpenVerify.TestKit.Devices;
-using OpenVerify.TestKit.Server;
-using Xunit;
 
 namespace OpenVerify.EndToEnd.Tests.Operations;
 

@@ -2,8 +2,6 @@ using System.Net;
 using System.Text.Json;
 using OpenVerify.TestKit;
 using OpenVerify.TestKit.Postgres;
-using OpenVerify.TestKit.Server;
-using Xunit;
 
 namespace OpenVerify.EndToEnd.Tests.Operations;
 

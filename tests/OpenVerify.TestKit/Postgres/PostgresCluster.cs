@@ -368,7 +368,7 @@ public sealed partial class PostgresCluster : IAsyncDisposable
             fsync = off
             synchronous_commit = {(options.SynchronousCommit ? "on" : "off")}
             full_page_writes = off
-            max_connections = 200
+            max_connections = 1000
             logging_collector = off
             log_destination = 'stderr'
             timezone = 'UTC'
