@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using OpenVerify.Protocol.Signing;
+using OpenVerify.Server.Auth;
 using OpenVerify.Server.Challenges;
 using OpenVerify.Server.Http;
 
