@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
-using OpenVerify.Samples.AppBackend;
+using OpenVerify.AppBackend;
 
 // "Your app backend": settings from AppBackend__* environment variables or --AppBackend:* arguments
 // (OpenVerifyUrl, AccountSid, AuthToken, ServiceSid, PublicUrl); see README.md.

@@ -1,22 +1,23 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using OpenVerify.AppBackend;
+using OpenVerify.AppBackend.AccessTokens;
+using OpenVerify.AppBackend.Logins;
+using OpenVerify.AppBackend.Users;
+using OpenVerify.AppBackend.Verify;
+using OpenVerify.AppBackend.Webhooks;
 using OpenVerify.Client;
 using OpenVerify.Server.Factors.Totp;
-using OpenVerify.Samples.AppBackend;
-using OpenVerify.Samples.AppBackend.AccessTokens;
-using OpenVerify.Samples.AppBackend.Logins;
-using OpenVerify.Samples.AppBackend.Users;
-using OpenVerify.Samples.AppBackend.Verify;
-using OpenVerify.Samples.AppBackend.Webhooks;
 using Spectre.Console;
 using Twilio.Rest.Verify.V2;
 
 namespace OpenVerify.Cli.Demo;
 
 /// <summary>
-/// The quickstart end to end, in one process: an OpenVerify server, the sample app backend (which
-/// talks to it only through Twilio's C# helper) and a simulated device (OpenVerify.Client). Registers
+/// The quickstart end to end, in one process: an OpenVerify server, the sample app backend
+/// (the OpenVerify.AppBackend library, which reaches the server only through Twilio's C# helper)
+/// and a simulated device (OpenVerify.Client). Registers
 /// a device, then logs in three times (approved, denied, silently approved), then once on a service
 /// with number matching (an OpenVerify extension), then with a TOTP code as the fallback, printing each step and the webhooks the backend received. Returns 0 when every step passed, else 1.
 /// </summary>

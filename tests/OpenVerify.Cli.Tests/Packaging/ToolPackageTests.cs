@@ -39,6 +39,9 @@ public sealed class ToolPackageTests
                 var nuspec = ReadEntry(package, "openverify.nuspec");
                 Assert.Contains("<packageType name=\"DotnetTool\" />", nuspec, StringComparison.Ordinal);
                 Assert.Contains("<readme>README.md</readme>", nuspec, StringComparison.Ordinal);
+                // The demo's app backend ships as the library; the sample's executable stays out of the tool.
+                Assert.Contains(package.Entries, e => e.Name == "OpenVerify.AppBackend.dll");
+                Assert.DoesNotContain(package.Entries, e => e.Name.StartsWith("OpenVerify.Samples.", StringComparison.Ordinal));
             }
 
             using (var client = await ZipFile.OpenReadAsync(Path.Combine(feed, $"OpenVerify.Client.{version}.nupkg"), CancellationToken.None))

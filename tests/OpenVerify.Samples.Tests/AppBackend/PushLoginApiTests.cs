@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using OpenVerify.AppBackend.Logins;
 using OpenVerify.Client;
-using OpenVerify.Samples.AppBackend.Logins;
 using OpenVerify.Samples.Tests.Support;
 
 namespace OpenVerify.Samples.Tests.AppBackend;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using OpenVerify.Samples.AppBackend.Logins;
-using OpenVerify.Samples.AppBackend.Users;
+using OpenVerify.AppBackend.Logins;
+using OpenVerify.AppBackend.Users;
 using OpenVerify.Samples.Tests.Support;
 using OtpNet;
 

@@ -1,16 +1,16 @@
+extern alias SampleApp;
+
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using OpenVerify.Samples.AppBackend;
-using OpenVerify.Samples.AppBackend.Webhooks;
+using OpenVerify.AppBackend.Webhooks;
 using OpenVerify.Server.Delivery.Webhooks;
 
 namespace OpenVerify.Samples.Tests.AppBackend;
 
 /// <summary>
-/// <c>POST /webhooks</c> through the sample's Program.cs (WebApplicationFactory on its entry point;
-/// Note: any type of the assembly names it, and <c>Program</c> itself is ambiguous here because the
-/// CLI has one too): only requests whose
+/// <c>POST /webhooks</c> through the sample's Program.cs (WebApplicationFactory on its entry point,
+/// named through the <c>SampleApp</c> alias because the CLI's <c>Program</c> is public too): only requests whose
 /// X-Twilio-Signature (signed as OpenVerify's sender signs) matches the public URL and the account's
 /// auth token get in.
 /// </summary>
@@ -116,7 +116,7 @@ public sealed class WebhooksApiTests : IDisposable
 
     private (HttpClient Client, WebhookInbox Inbox) Start(string? publicUrl)
     {
-        var factory = new WebApplicationFactory<AppBackendHost>().WithWebHostBuilder(web =>
+        var factory = new WebApplicationFactory<SampleApp::Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("AppBackend:OpenVerifyUrl", "http://127.0.0.1:9");
             web.UseSetting("AppBackend:AccountSid", "AC0123456789abcdef0123456789abcdef");

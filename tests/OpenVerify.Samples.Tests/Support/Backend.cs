@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using OpenVerify.AppBackend;
+using OpenVerify.AppBackend.AccessTokens;
+using OpenVerify.AppBackend.Logins;
+using OpenVerify.AppBackend.Users;
+using OpenVerify.AppBackend.Verify;
 using OpenVerify.Cli.Demo;
 using OpenVerify.Client;
-using OpenVerify.Samples.AppBackend;
-using OpenVerify.Samples.AppBackend.AccessTokens;
-using OpenVerify.Samples.AppBackend.Logins;
-using OpenVerify.Samples.AppBackend.Users;
-using OpenVerify.Samples.AppBackend.Verify;
 using Twilio.Clients;
 using Twilio.Rest.Verify.V2;
 

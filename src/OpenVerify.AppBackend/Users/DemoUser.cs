@@ -1,4 +1,4 @@
-namespace OpenVerify.Samples.AppBackend.Users;
+namespace OpenVerify.AppBackend.Users;
 
 /// <summary>
 /// A user of the sample app. <see cref="Id"/> is the app's own opaque, stable user id: it is what

@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using OpenVerify.Samples.AppBackend.Users;
+using OpenVerify.AppBackend.Users;
 
-namespace OpenVerify.Samples.AppBackend.Logins;
+namespace OpenVerify.AppBackend.Logins;
 
 /// <summary>
 /// <c>POST /login/push</c> starts a login that the user approves on their registered device;

@@ -8,18 +8,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenVerify.Samples.AppBackend.AccessTokens;
-using OpenVerify.Samples.AppBackend.Logins;
-using OpenVerify.Samples.AppBackend.Users;
-using OpenVerify.Samples.AppBackend.Verify;
-using OpenVerify.Samples.AppBackend.Webhooks;
+using OpenVerify.AppBackend.AccessTokens;
+using OpenVerify.AppBackend.Logins;
+using OpenVerify.AppBackend.Users;
+using OpenVerify.AppBackend.Verify;
+using OpenVerify.AppBackend.Webhooks;
 using Twilio.Clients;
 
-namespace OpenVerify.Samples.AppBackend;
+namespace OpenVerify.AppBackend;
 
 /// <summary>
 /// The sample backend as a library: <see cref="AppBackendHosting.AddAppBackend(IServiceCollection, IConfiguration)"/> and
-/// <see cref="AppBackendHosting.MapAppBackend"/> for any host (Program.cs), or <see cref="StartAsync"/> for a running
+/// <see cref="AppBackendHosting.MapAppBackend"/> for any host (samples/AppBackend/Program.cs), or <see cref="StartAsync"/> for a running
 /// instance on Kestrel (the <c>openverify demo</c> command and the tests).
 /// </summary>
 public sealed class AppBackendHost : IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace OpenVerify.Samples.AppBackend.Logins;
+namespace OpenVerify.AppBackend.Logins;
 
 /// <summary>
 /// One "log in with push" attempt: the challenge sent to the user's device, keyed by the transaction

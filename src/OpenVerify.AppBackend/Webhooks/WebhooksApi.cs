@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using OpenVerify.Samples.AppBackend.Logins;
+using OpenVerify.AppBackend.Logins;
 using Twilio.Security;
 
-namespace OpenVerify.Samples.AppBackend.Webhooks;
+namespace OpenVerify.AppBackend.Webhooks;
 
 /// <summary>
 /// <c>POST /webhooks</c>: OpenVerify's v2 webhooks (form-encoded, signed with <c>X-Twilio-Signature</c>).

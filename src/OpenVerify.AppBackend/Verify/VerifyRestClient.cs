@@ -1,7 +1,7 @@
 using Twilio.Clients;
 using Twilio.Http;
 
-namespace OpenVerify.Samples.AppBackend.Verify;
+namespace OpenVerify.AppBackend.Verify;
 
 /// <summary>Twilio's official <see cref="TwilioRestClient"/>, configured with OpenVerify's URL.</summary>
 public static class VerifyRestClient

@@ -5,11 +5,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using OpenVerify.Samples.AppBackend.Users;
+using OpenVerify.AppBackend.Users;
 using Twilio.Clients;
 using Twilio.Rest.Verify.V2.Service;
 
-namespace OpenVerify.Samples.AppBackend.AccessTokens;
+namespace OpenVerify.AppBackend.AccessTokens;
 
 /// <summary>
 /// <c>POST /accessTokens</c>: the enrolment token a device needs to register its push factor, for the

@@ -1,4 +1,4 @@
-namespace OpenVerify.Samples.AppBackend.Verify;
+namespace OpenVerify.AppBackend.Verify;
 
 /// <summary>
 /// Sends what Twilio's helper library addresses to <c>https://verify.twilio.com</c> to an OpenVerify

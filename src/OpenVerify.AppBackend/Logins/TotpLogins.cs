@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using OpenVerify.Samples.AppBackend.Users;
+using OpenVerify.AppBackend.Users;
 using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Rest.Verify.V2.Service.Entity;
 
-namespace OpenVerify.Samples.AppBackend.Logins;
+namespace OpenVerify.AppBackend.Logins;
 
 /// <summary>
 /// The fallback when the phone is offline or the app was reinstalled: a TOTP factor on the same

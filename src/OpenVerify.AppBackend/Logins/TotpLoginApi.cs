@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using OpenVerify.Samples.AppBackend.Users;
+using OpenVerify.AppBackend.Users;
 
-namespace OpenVerify.Samples.AppBackend.Logins;
+namespace OpenVerify.AppBackend.Logins;
 
 /// <summary>
 /// TOTP as the fallback login: <c>POST /totp</c> enrols an authenticator app for the signed-in user,

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace OpenVerify.Samples.AppBackend.Users;
+namespace OpenVerify.AppBackend.Users;
 
 /// <summary>The sample's users, from <see cref="AppBackendOptions.Users"/> or the two demo users.</summary>
 public sealed class UserDirectory

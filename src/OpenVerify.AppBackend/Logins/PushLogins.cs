@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using OpenVerify.Samples.AppBackend.Users;
-using OpenVerify.Samples.AppBackend.Webhooks;
+using OpenVerify.AppBackend.Users;
+using OpenVerify.AppBackend.Webhooks;
 using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Rest.Verify.V2.Service.Entity;
 
-namespace OpenVerify.Samples.AppBackend.Logins;
+namespace OpenVerify.AppBackend.Logins;
 
 /// <summary>
 /// Log in with push: creates a challenge for the user's verified device and learns its outcome from the

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
-namespace OpenVerify.Samples.AppBackend;
+namespace OpenVerify.AppBackend;
 
 /// <summary>
 /// The sample's copy of the server's TimeSpanRangeAttribute (the sample depends on Twilio's helper only): a range check for <see cref="TimeSpan"/> options, bounds written as <c>[d.]hh:mm:ss[.fff]</c>.

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Twilio.Clients;
 using Twilio.Rest.Verify.V2.Service;
 
-namespace OpenVerify.Samples.AppBackend.Webhooks;
+namespace OpenVerify.AppBackend.Webhooks;
 
 /// <summary>Subscribes this backend's <c>/webhooks</c> to the service's events, once.</summary>
 public sealed class WebhookRegistration(ITwilioRestClient verify, IOptions<AppBackendOptions> options)

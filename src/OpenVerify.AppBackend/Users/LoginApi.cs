@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
-namespace OpenVerify.Samples.AppBackend.Users;
+namespace OpenVerify.AppBackend.Users;
 
 /// <summary>The demo sign-in: <c>POST /login</c>, <c>POST /logout</c>, <c>GET /me</c> (a cookie session).</summary>
 public static class LoginApi

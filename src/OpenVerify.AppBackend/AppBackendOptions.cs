@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using OpenVerify.Samples.AppBackend.Users;
+using OpenVerify.AppBackend.Users;
 
-namespace OpenVerify.Samples.AppBackend;
+namespace OpenVerify.AppBackend;
 
 /// <summary>The sample backend's settings, bound from the <c>AppBackend</c> configuration section.</summary>
 public sealed class AppBackendOptions

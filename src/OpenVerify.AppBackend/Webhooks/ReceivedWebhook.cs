@@ -1,4 +1,4 @@
-namespace OpenVerify.Samples.AppBackend.Webhooks;
+namespace OpenVerify.AppBackend.Webhooks;
 
 /// <summary>One verified webhook (docs/protocol/service-behaviour.md §3, v2 payload).</summary>
 public sealed record ReceivedWebhook(IReadOnlyDictionary<string, string> Fields, DateTimeOffset ReceivedAt)

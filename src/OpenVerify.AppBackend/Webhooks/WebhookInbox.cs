@@ -1,4 +1,4 @@
-namespace OpenVerify.Samples.AppBackend.Webhooks;
+namespace OpenVerify.AppBackend.Webhooks;
 
 /// <summary>
 /// The webhooks this backend accepted, in arrival order, each once: deliveries are at-least-once, so a
