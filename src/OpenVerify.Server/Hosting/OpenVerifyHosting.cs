@@ -36,8 +36,6 @@ namespace OpenVerify.Server.Hosting;
 /// <summary>The server's two entry points: <c>AddOpenVerify</c> and <c>MapOpenVerify</c>.</summary>
 public static class OpenVerifyHosting
 {
-    static OpenVerifyHosting() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
-
     /// <summary>
     /// Registers options (validated at start), storage, stores, auth and background work. Idempotent: a
     /// second call adds nothing (two calls used to run every outbox handler twice), and a service

@@ -17,7 +17,7 @@ internal sealed class SqlAccessTokenStore(IDatabase db) : IAccessTokenStore
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
         return await c.QuerySingleOrDefaultAsync<AccessToken>(new CommandDefinition(
-            "SELECT sid, account_sid, service_sid, identity, factor_type, factor_friendly_name, secret, ttl, date_created, expires_at, consumed_at FROM access_tokens WHERE sid = @sid",
+            "SELECT sid, account_sid AS AccountSid, service_sid AS ServiceSid, identity, factor_type AS FactorType, factor_friendly_name AS FactorFriendlyName, secret, ttl, date_created AS DateCreated, expires_at AS ExpiresAt, consumed_at AS ConsumedAt FROM access_tokens WHERE sid = @sid",
             new { sid }, cancellationToken: cancellationToken));
     }
 }

@@ -19,7 +19,7 @@ internal sealed class SqlAccountStore(IDatabase db, TimeProvider clock) : IAccou
         var version = recent.Version;
         await using var c = await db.OpenReadAsync(cancellationToken);
         var account = await c.QuerySingleOrDefaultAsync<Account>(new CommandDefinition(
-            "SELECT sid, auth_token, friendly_name, date_created FROM accounts WHERE sid = @sid", new { sid }, cancellationToken: cancellationToken));
+            "SELECT sid, auth_token AS AuthToken, friendly_name AS FriendlyName, date_created AS DateCreated FROM accounts WHERE sid = @sid", new { sid }, cancellationToken: cancellationToken));
         // Only accounts that exist are kept, so unknown SIDs cannot grow it.
         if (account is not null)
         {
@@ -58,7 +58,7 @@ internal sealed class SqlAccountStore(IDatabase db, TimeProvider clock) : IAccou
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
         return await c.QuerySingleOrDefaultAsync<ApiKey>(new CommandDefinition(
-            "SELECT sid, account_sid, secret_hash, friendly_name, date_created FROM api_keys WHERE sid = @sid", new { sid }, cancellationToken: cancellationToken));
+            "SELECT sid, account_sid AS AccountSid, secret_hash AS SecretHash, friendly_name AS FriendlyName, date_created AS DateCreated FROM api_keys WHERE sid = @sid", new { sid }, cancellationToken: cancellationToken));
     }
 
     public Task AddKeyAsync(ApiKey key, CancellationToken cancellationToken) =>

@@ -18,7 +18,7 @@ internal sealed class SqlAuditLog(IDatabase db) : IAuditLog
         var (where, order) = page.Sql();
         await using var c = await db.OpenReadAsync(cancellationToken);
         var rows = await c.QueryAsync<Row>(new CommandDefinition(
-            $"SELECT id, account_sid, actor, at, action, target, detail FROM console_audit WHERE account_sid = @accountSid AND {where} ORDER BY id {order} LIMIT @limit OFFSET @offset",
+            $"SELECT id, account_sid AS AccountSid, actor, at, action, target, detail FROM console_audit WHERE account_sid = @accountSid AND {where} ORDER BY id {order} LIMIT @limit OFFSET @offset",
             new { accountSid, cursor = page.CursorId, limit = page.Limit, offset = page.SkipRows }, cancellationToken: cancellationToken));
         return rows.Select(r => new AuditEntry(r.Id, r.AccountSid, r.Actor, r.At, r.Action, r.Target, r.Detail)).ToList();
     }

@@ -7,7 +7,7 @@ namespace OpenVerify.Server.Storage.Sql;
 
 internal sealed class SqlChallengeChanges(IDatabase db, IOutbox outbox, ChallengeFeed feed) : IChallengeChanges
 {
-    private const string Columns = SqlChallengeStore.Columns + ", change_seq";
+    private const string Columns = SqlChallengeStore.Columns + ", change_seq AS ChangeSeq";
 
     /// <summary>
     /// Gives the challenge the next number of its factor's change sequence and announces the change,

@@ -8,7 +8,7 @@ namespace OpenVerify.Server.Storage.Sql;
 
 internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox, ChallengeFeed feed) : IChallengeStore
 {
-    internal const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, factor_sid, factor_type, status, responded_reason, message, fields, include_date, hidden_details, metadata, date_created, date_updated, date_responded, expiration_date, number_match, number_choices, denial_reason";
+    internal const string Columns = "id, sid, account_sid AS AccountSid, service_sid AS ServiceSid, entity_sid AS EntitySid, identity, factor_sid AS FactorSid, factor_type AS FactorType, status, responded_reason AS RespondedReason, message, fields, include_date AS IncludeDate, hidden_details AS HiddenDetails, metadata, date_created AS DateCreated, date_updated AS DateUpdated, date_responded AS DateResponded, expiration_date AS ExpirationDate, number_match AS NumberMatch, number_choices AS NumberChoices, denial_reason AS DenialReason";
 
     public Task<bool> TryAddAsync(Challenge challenge, IEnumerable<OutboxMessage> consequences, CancellationToken cancellationToken) =>
         db.WriteAsync(w => InsertAsync(w, challenge, consequences), cancellationToken);
@@ -194,11 +194,11 @@ internal sealed class SqlChallengeStore(IDatabase db, IOutbox outbox, ChallengeF
         return await c.QuerySingleAsync<FatigueCounters>(new CommandDefinition(
             """
             SELECT
-              COUNT(CASE WHEN status = 'pending' AND expiration_date > @now THEN 1 END) AS pending,
-              COUNT(CASE WHEN status = 'approved' THEN 1 END) AS approved,
-              COUNT(CASE WHEN status = 'denied' THEN 1 END) AS denied,
-              COUNT(CASE WHEN denial_reason = 'wrong_number' THEN 1 END) AS wrongnumber,
-              COUNT(CASE WHEN denial_reason = 'reported' THEN 1 END) AS reported
+              COUNT(CASE WHEN status = 'pending' AND expiration_date > @now THEN 1 END) AS Pending,
+              COUNT(CASE WHEN status = 'approved' THEN 1 END) AS Approved,
+              COUNT(CASE WHEN status = 'denied' THEN 1 END) AS Denied,
+              COUNT(CASE WHEN denial_reason = 'wrong_number' THEN 1 END) AS WrongNumber,
+              COUNT(CASE WHEN denial_reason = 'reported' THEN 1 END) AS Reported
             FROM challenges WHERE service_sid = @serviceSid
             """,
             new { serviceSid, now }, cancellationToken: cancellationToken));

@@ -5,7 +5,7 @@ namespace OpenVerify.Server.Storage.Sql;
 
 internal sealed class SqlCredentialStore(IDatabase db) : ICredentialStore
 {
-    private const string Columns = "id, sid, account_sid, friendly_name, type, sandbox, secret AS sealed_secret, date_created, date_updated";
+    private const string Columns = "id, sid, account_sid AS AccountSid, friendly_name AS FriendlyName, type, sandbox, secret AS SealedSecret, date_created AS DateCreated, date_updated AS DateUpdated";
 
     public Task AddAsync(PushCredential credential, CancellationToken cancellationToken) =>
         db.WriteAsync(async w =>

@@ -14,7 +14,7 @@ internal sealed class SqlDeliveryLog(IDatabase db) : IDeliveryLog
         await using var c = await db.OpenReadAsync(cancellationToken);
         var messages = (await c.QueryAsync<MessageRow>(new CommandDefinition(
             $"""
-            SELECT id, kind, subject, state, attempts, last_error, created_at, completed_at, payload FROM outbox
+            SELECT id, kind, subject, state, attempts, last_error AS LastError, created_at AS CreatedAt, completed_at AS CompletedAt, payload FROM outbox
             WHERE ((kind = @push AND subject = @factorSid) OR {db.AnyOf("partition_key", "partitions")}) AND payload LIKE @pattern
             ORDER BY id LIMIT @max
             """,
@@ -27,7 +27,7 @@ internal sealed class SqlDeliveryLog(IDatabase db) : IDeliveryLog
 
         var ids = messages.Select(m => m.Id).ToArray();
         var attempts = (await c.QueryAsync<AttemptRow>(new CommandDefinition(
-            $"SELECT outbox_id, attempt, at, outcome, detail FROM outbox_attempts WHERE {db.AnyOf("outbox_id", "ids")} ORDER BY id LIMIT @limit",
+            $"SELECT outbox_id AS OutboxId, attempt, at, outcome, detail FROM outbox_attempts WHERE {db.AnyOf("outbox_id", "ids")} ORDER BY id LIMIT @limit",
             new { ids, limit = maxAttempts * ids.Length }, cancellationToken: cancellationToken))).Select(a => a.ToAttempt()).ToLookup(a => a.MessageId);
         return messages.Select(m => new DeliveryRecord(m.Id, m.Kind, m.Subject, m.State, (int)m.Attempts, m.LastError, m.CreatedAt, m.CompletedAt, m.Payload,
             attempts[m.Id].Take(maxAttempts).ToList())).ToList();
@@ -37,7 +37,7 @@ internal sealed class SqlDeliveryLog(IDatabase db) : IDeliveryLog
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
         var rows = await c.QueryAsync<AttemptRow>(new CommandDefinition(
-            "SELECT outbox_id, attempt, at, outcome, detail FROM outbox_attempts WHERE outbox_id = @messageId ORDER BY id LIMIT @max",
+            "SELECT outbox_id AS OutboxId, attempt, at, outcome, detail FROM outbox_attempts WHERE outbox_id = @messageId ORDER BY id LIMIT @max",
             new { messageId, max }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToAttempt()).ToList();
     }

@@ -5,7 +5,7 @@ namespace OpenVerify.Server.Storage.Sql;
 
 internal sealed class SqlEntityStore(IDatabase db, FactorRows recentFactors) : IEntityStore
 {
-    internal const string Columns = "id, sid, account_sid, service_sid, identity, date_created, date_updated";
+    internal const string Columns = "id, sid, account_sid AS AccountSid, service_sid AS ServiceSid, identity, date_created AS DateCreated, date_updated AS DateUpdated";
 
     public Task<bool> TryAddAsync(Entity entity, CancellationToken cancellationToken) =>
         db.WriteAsync(async w =>

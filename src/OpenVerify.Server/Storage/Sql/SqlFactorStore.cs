@@ -8,10 +8,10 @@ namespace OpenVerify.Server.Storage.Sql;
 
 internal sealed class SqlFactorStore(IDatabase db, IOutbox outbox, FactorRows recent, ChallengeFeed feed) : IFactorStore
 {
-    internal const string Columns = "id, sid, account_sid, service_sid, entity_sid, identity, friendly_name, factor_type, status, credential_sid, public_key, binding_alg, sdk_version, app_id, notification_platform, notification_token, metadata, date_created, date_updated, " + TotpColumns;
+    internal const string Columns = "id, sid, account_sid AS AccountSid, service_sid AS ServiceSid, entity_sid AS EntitySid, identity, friendly_name AS FriendlyName, factor_type AS FactorType, status, credential_sid AS CredentialSid, public_key AS PublicKey, binding_alg AS BindingAlg, sdk_version AS SdkVersion, app_id AS AppId, notification_platform AS NotificationPlatform, notification_token AS NotificationToken, metadata, date_created AS DateCreated, date_updated AS DateUpdated, " + TotpColumns;
 
     // Issue #15: the TOTP secret (sealed), config and bookkeeping; null on push factors.
-    internal const string TotpColumns = "totp_secret, totp_alg, totp_time_step, totp_code_length, totp_skew, totp_last_step, totp_failures, totp_locked_until";
+    internal const string TotpColumns = "totp_secret AS TotpSecret, totp_alg AS TotpAlg, totp_time_step AS TotpTimeStep, totp_code_length AS TotpCodeLength, totp_skew AS TotpSkew, totp_last_step AS TotpLastStep, totp_failures AS TotpFailures, totp_locked_until AS TotpLockedUntil";
     private const string Key = "sid = @sid AND service_sid = @serviceSid AND identity = @identity";
 
     public Task<FactorAddResult> AddAsync(Factor factor, int maxFactorsPerEntity, string? accessTokenSid, long now, Func<Factor, IEnumerable<OutboxMessage>> consequences, CancellationToken cancellationToken) =>

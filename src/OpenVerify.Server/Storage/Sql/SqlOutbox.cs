@@ -66,7 +66,7 @@ internal sealed class SqlOutbox(IDatabase db, OutboxSignal signal) : IOutbox
                       AND (o.partition_key IS NULL OR NOT EXISTS (
                           SELECT 1 FROM outbox p WHERE p.partition_key = o.partition_key AND p.state = 'pending' AND p.id < o.id))
                     ORDER BY o.id LIMIT @max {db.SkipLockedClause})
-                RETURNING id, kind, subject, partition_key, payload, attempts, created_at, expires_at, trace_parent
+                RETURNING id, kind, subject, partition_key AS PartitionKey, payload, attempts, created_at AS CreatedAt, expires_at AS ExpiresAt, trace_parent AS TraceParent
                 """,
                 new { owner, leaseUntil = leaseUntil.ToUnixTimeMilliseconds(), now = now.ToUnixTimeMilliseconds(), kinds = kinds.ToArray(), max }, w.Transaction, cancellationToken: w.CancellationToken));
             return rows.OrderBy(r => r.Id).ToList();

@@ -14,7 +14,7 @@ internal sealed class SqlPushLog(IDatabase db) : IPushLog
         // The challenge SID lives in the payload; a SID has no LIKE wildcards, so matching the text is exact enough.
         var rows = await c.QueryAsync<Row>(new CommandDefinition(
             """
-            SELECT a.id, a.outbox_id, a.attempt, a.at, a.outcome, a.detail, o.state, o.payload
+            SELECT a.id, a.outbox_id AS OutboxId, a.attempt, a.at, a.outcome, a.detail, o.state, o.payload
             FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id
             WHERE o.kind = @kind AND (@factorSid IS NULL OR o.subject = @factorSid)
               AND (@challengeSid IS NULL OR o.payload LIKE @challengePattern)
@@ -32,7 +32,7 @@ internal sealed class SqlPushLog(IDatabase db) : IPushLog
         // the attempts since the page's start, never the whole table's history unless the service has none.
         var rows = await c.QueryAsync<Row>(new CommandDefinition(
             """
-            SELECT a.id, a.outbox_id, a.attempt, a.at, a.outcome, a.detail, o.state, o.payload
+            SELECT a.id, a.outbox_id AS OutboxId, a.attempt, a.at, a.outcome, a.detail, o.state, o.payload
             FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id
             WHERE o.kind = @kind AND o.payload LIKE @servicePattern AND (@beforeId IS NULL OR a.id < @beforeId)
             ORDER BY a.id DESC LIMIT @limit

@@ -8,7 +8,7 @@ internal sealed class SqlServiceStore(IDatabase db, FactorRows recentFactors, Ti
     // Every request under /Services/{sid} reads its service first; see RecentRows for the staleness bound.
     private readonly RecentRows<Service> recent = new(TimeSpan.FromSeconds(1), clock);
 
-    private const string Columns = "id, sid, account_sid, friendly_name, settings AS settings_json, date_created, date_updated";
+    private const string Columns = "id, sid, account_sid AS AccountSid, friendly_name AS FriendlyName, settings AS SettingsJson, date_created AS DateCreated, date_updated AS DateUpdated";
 
     public Task AddAsync(Service service, CancellationToken cancellationToken) =>
         db.WriteAsync(async w =>

@@ -7,7 +7,7 @@ namespace OpenVerify.Server.Storage.Sql;
 internal sealed class SqlWebhookDeliveryStore(IDatabase db) : IWebhookDeliveryStore
 {
     private const string Columns =
-        "id, subject, payload, state, attempts, last_error, created_at, due_at, completed_at, (SELECT MAX(a.at) FROM outbox_attempts a WHERE a.outbox_id = outbox.id) AS last_attempt_at";
+        "id, subject, payload, state, attempts, last_error AS LastError, created_at AS CreatedAt, due_at AS DueAt, completed_at AS CompletedAt, (SELECT MAX(a.at) FROM outbox_attempts a WHERE a.outbox_id = outbox.id) AS LastAttemptAt";
 
     public async Task<IReadOnlyList<WebhookDelivery>> ListAsync(string webhookSid, string? state, PageQuery page, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ namespace OpenVerify.Server.Storage.Sql;
 
 internal sealed class SqlWebhookStore(IDatabase db) : IWebhookStore
 {
-    private const string Columns = "id, sid, account_sid, service_sid, friendly_name, event_types AS event_types_json, webhook_url, status, version, webhook_method, secret, date_created, date_updated";
+    private const string Columns = "id, sid, account_sid AS AccountSid, service_sid AS ServiceSid, friendly_name AS FriendlyName, event_types AS EventTypesJson, webhook_url AS WebhookUrl, status, version, webhook_method AS WebhookMethod, secret, date_created AS DateCreated, date_updated AS DateUpdated";
 
     public Task AddAsync(Webhook webhook, CancellationToken cancellationToken) =>
         db.WriteAsync(async w =>
