@@ -17,6 +17,7 @@ using OpenVerify.Server.Accounts;
 using OpenVerify.Server.Delivery;
 using OpenVerify.Server.Hosting;
 using OpenVerify.Server.Storage;
+using OpenVerify.TestKit.Devices;
 using Xunit.Abstractions;
 
 namespace OpenVerify.Server.Tests.Storage.Fleet;
@@ -92,17 +93,21 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetim
         {
             var client = clients[i % InstanceCount];
             var token = await SendAsync(client, $"/v2/Services/{serviceSid}/AccessTokens", backend, new() { ["Identity"] = identity, ["FactorType"] = "push" });
-            using var device = new TestDevice(account.Sid);
-            var enrolment = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("token:" + token.Json.GetProperty("token").GetString())));
-            return await SendAsync(clients[(i + 1) % InstanceCount], $"/v2/Services/{serviceSid}/Entities/{identity}/Factors", enrolment, new()
+            var phone = new DeviceEmulator(clients[(i + 1) % InstanceCount], DeviceFlavour.Android) { PushToken = null };
+            try
             {
-                ["FriendlyName"] = "phone " + i, ["FactorType"] = "push", ["Binding.PublicKey"] = device.PublicKey, ["Binding.Alg"] = "ES256",
-                ["Config.SdkVersion"] = "0.9.0", ["Config.AppId"] = "com.example.bank", ["Config.NotificationPlatform"] = "none",
-            });
+                using var factor = await phone.CreateFactorAsync(serviceSid, identity, token.Json.GetProperty("token").GetString()!, "phone " + i, cancellationToken: ct);
+                return (Created: true, Code: (int?)null);
+            }
+            catch (DeviceException refused) when (refused.Response is not null)
+            {
+                Assert.Equal(400, refused.Response.StatusCode);
+                return (Created: false, Code: refused.Response.ErrorCode);
+            }
         })));
 
-        Assert.Equal(MaxFactors, results.Count(r => r.Status == HttpStatusCode.Created));
-        Assert.All(results.Where(r => r.Status != HttpStatusCode.Created), r => Assert.Equal(60315, r.Json.GetProperty("code").GetInt32()));
+        Assert.Equal(MaxFactors, results.Count(r => r.Created));
+        Assert.All(results.Where(r => !r.Created), r => Assert.Equal(60315, r.Code));
         await using var c = await OpenAsync();
         Assert.Equal(MaxFactors, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM factors WHERE service_sid = @serviceSid", new { serviceSid }));
         Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM entities WHERE service_sid = @serviceSid", new { serviceSid }));
@@ -119,19 +124,12 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetim
         const string identity = "user-pending";
         var entity = $"/v2/Services/{serviceSid}/Entities/{identity}";
         var token = await SendAsync(clients[1], $"/v2/Services/{serviceSid}/AccessTokens", backend, new() { ["Identity"] = identity, ["FactorType"] = "push" });
-        using var device = new TestDevice(account.Sid);
-        var enrolment = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("token:" + token.Json.GetProperty("token").GetString())));
-        var factor = await SendAsync(clients[2], entity + "/Factors", enrolment, new()
-        {
-            ["FriendlyName"] = "phone", ["FactorType"] = "push", ["Binding.PublicKey"] = device.PublicKey, ["Binding.Alg"] = "ES256",
-            ["Config.SdkVersion"] = "0.9.0", ["Config.AppId"] = "com.example.bank", ["Config.NotificationPlatform"] = "none",
-        });
-        device.FactorSid = factor.Json.GetProperty("sid").GetString()!;
-        device.CredentialSid = factor.Json.GetProperty("config").GetProperty("credential_sid").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(clients[0], entity + "/Factors/" + device.FactorSid, device.Authorization(TimeProvider.System), new() { ["AuthPayload"] = device.FactorProof() })).Status);
+        using var factor = await new DeviceEmulator(clients[2], DeviceFlavour.Android) { PushToken = null }
+            .CreateFactorAsync(serviceSid, identity, token.Json.GetProperty("token").GetString()!, "phone", cancellationToken: ct);
+        Assert.Equal("verified", await new DeviceEmulator(clients[0], DeviceFlavour.Android).VerifyFactorAsync(factor, ct));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
-            SendAsync(clients[i % InstanceCount], entity + "/Challenges", backend, new() { ["FactorSid"] = device.FactorSid, ["Details.Message"] = "Log in " + i + "?" }))));
+            SendAsync(clients[i % InstanceCount], entity + "/Challenges", backend, new() { ["FactorSid"] = factor.Sid, ["Details.Message"] = "Log in " + i + "?" }))));
 
         Assert.Equal(5, results.Count(r => r.Status == HttpStatusCode.Created));
         Assert.All(results.Where(r => r.Status != HttpStatusCode.Created), r =>
@@ -141,7 +139,7 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetim
             Assert.Equal("true", Assert.Single(r.Headers.GetValues("Twilio-Reached-Rate-Limit")));
         });
         await using var c = await OpenAsync();
-        Assert.Equal(5, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM challenges WHERE factor_sid = @f AND status = 'pending'", new { f = device.FactorSid }));
+        Assert.Equal(5, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM challenges WHERE factor_sid = @f AND status = 'pending'", new { f = factor.Sid }));
     }
 
     [Fact]
@@ -209,34 +207,24 @@ public sealed class MultiInstanceTests(ITestOutputHelper output) : IAsyncLifetim
         var token = await SendAsync(On(0), $"/v2/Services/{serviceSid}/AccessTokens", backend, new() { ["Identity"] = identity, ["FactorType"] = "push" });
         Assert.Equal(HttpStatusCode.Created, token.Status);
 
-        using var device = new TestDevice(accountSid);
-        var enrolment = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("token:" + token.Json.GetProperty("token").GetString())));
-        var factor = await SendAsync(On(1), entity + "/Factors", enrolment, new()
-        {
-            ["FriendlyName"] = "phone", ["FactorType"] = "push", ["Binding.PublicKey"] = device.PublicKey, ["Binding.Alg"] = "ES256",
-            ["Config.SdkVersion"] = "0.9.0", ["Config.AppId"] = "com.example.bank", ["Config.NotificationPlatform"] = "none",
-        });
-        Assert.Equal(HttpStatusCode.Created, factor.Status);
-        device.FactorSid = factor.Json.GetProperty("sid").GetString()!;
-        device.CredentialSid = factor.Json.GetProperty("config").GetProperty("credential_sid").GetString()!;
+        // One phone, seen by each instance: the emulators share the factor (and so its key), not a connection.
+        var phones = clients.Select(c => new DeviceEmulator(c, DeviceFlavour.Android) { PushToken = null }).ToArray();
+        DeviceEmulator PhoneOn(int offset) => phones[(user + offset) % InstanceCount];
+        using var factor = await PhoneOn(1).CreateFactorAsync(serviceSid, identity, token.Json.GetProperty("token").GetString()!, "phone", cancellationToken: ct);
+        Assert.Equal(accountSid, factor.AccountSid);
 
-        var verified = await SendAsync(On(2), entity + "/Factors/" + device.FactorSid, device.Authorization(TimeProvider.System), new() { ["AuthPayload"] = device.FactorProof() });
-        Assert.Equal(HttpStatusCode.OK, verified.Status);
-        Assert.Equal("verified", verified.Json.GetProperty("status").GetString());
+        Assert.Equal("verified", await PhoneOn(2).VerifyFactorAsync(factor, ct));
 
-        var challenge = await SendAsync(On(0), entity + "/Challenges", backend, new() { ["FactorSid"] = device.FactorSid, ["Details.Message"] = "Log in?" });
+        var challenge = await SendAsync(On(0), entity + "/Challenges", backend, new() { ["FactorSid"] = factor.Sid, ["Details.Message"] = "Log in?" });
         Assert.Equal(HttpStatusCode.Created, challenge.Status);
-        var challengeUrl = entity + "/Challenges/" + challenge.Json.GetProperty("sid").GetString();
+        var challengeSid = challenge.Json.GetProperty("sid").GetString()!;
 
-        var fetched = await SendAsync(On(1), challengeUrl, device.Authorization(TimeProvider.System), form: null);
-        Assert.Equal(HttpStatusCode.OK, fetched.Status);
-        var fields = Assert.Single(fetched.Headers.GetValues("Twilio-Verify-Signature-Fields"));
-        var answer = device.Answer(fetched.Json.GetRawText(), fields, "approved");
+        var answer = await PhoneOn(1).PrepareAnswerAsync(factor, challengeSid, "approved", ct);
 
-        return await Task.WhenAll(clients.Select(async client =>
+        return await Task.WhenAll(phones.Select(async phone =>
         {
-            var r = await SendAsync(client, challengeUrl, device.Authorization(TimeProvider.System), new() { ["AuthPayload"] = answer });
-            return (r.Status, r.Json);
+            var r = await phone.SendAnswerAsync(factor, challengeSid, answer, ct);
+            return ((HttpStatusCode)r.StatusCode, JsonDocument.Parse(r.Body).RootElement.Clone());
         }));
     }
 
