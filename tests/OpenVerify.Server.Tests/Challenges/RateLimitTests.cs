@@ -1,6 +1,6 @@
-using static OpenVerify.Server.Tests.Fatigue.PushFatigueSupport;
+using static OpenVerify.Server.Tests.Challenges.PushFatigueSupport;
 
-namespace OpenVerify.Server.Tests.Fatigue;
+namespace OpenVerify.Server.Tests.Challenges;
 
 /// <summary>
 /// The rate limiting middleware's windows run on real time, so these use an hour-long window: nothing

@@ -1,7 +1,7 @@
 using OpenVerify.TestKit.Devices;
-using static OpenVerify.Server.Tests.Fatigue.PushFatigueSupport;
+using static OpenVerify.Server.Tests.Challenges.PushFatigueSupport;
 
-namespace OpenVerify.Server.Tests.Fatigue;
+namespace OpenVerify.Server.Tests.Challenges;
 
 public sealed class NumberMatchingTests
 {

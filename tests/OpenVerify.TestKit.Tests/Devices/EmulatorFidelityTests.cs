@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using OpenVerify.Protocol.Signing;
 using OpenVerify.TestKit.Devices;
 
-namespace OpenVerify.Server.Tests.TestKitChecks;
+namespace OpenVerify.TestKit.Tests.Devices;
 
 /// <summary>The emulator against the SDKs' own vectors (docs/protocol/device.md §1.3, §3.2), so the server tests rest on a faithful device.</summary>
 public sealed class EmulatorFidelityTests

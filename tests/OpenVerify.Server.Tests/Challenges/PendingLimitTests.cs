@@ -1,6 +1,6 @@
-using static OpenVerify.Server.Tests.Fatigue.PushFatigueSupport;
+using static OpenVerify.Server.Tests.Challenges.PushFatigueSupport;
 
-namespace OpenVerify.Server.Tests.Fatigue;
+namespace OpenVerify.Server.Tests.Challenges;
 
 public sealed class PendingLimitTests
 {

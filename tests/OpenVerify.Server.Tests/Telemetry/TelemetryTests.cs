@@ -6,7 +6,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Telemetry;
 
-namespace OpenVerify.Server.Tests.Operations;
+namespace OpenVerify.Server.Tests.Telemetry;
 
 /// <summary>
 /// The OpenVerify meter of one private server (a listener that only takes that server's meter instance,

@@ -1,6 +1,6 @@
 using OpenVerify.TestKit.Devices;
 
-namespace OpenVerify.Server.Tests.Fatigue;
+namespace OpenVerify.Server.Tests.Challenges;
 
 /// <summary>Shared steps of the push-fatigue tests: signed answers with OpenVerify's members, and event counts.</summary>
 internal static class PushFatigueSupport

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.OpenApi;
 
-namespace OpenVerify.Server.Tests.Operations;
+namespace OpenVerify.Server.Tests.OpenApi;
 
 /// <summary><c>GET /openapi/v1.json</c> describes exactly the routes that are mapped, with their form parameters and Twilio error bodies.</summary>
 public sealed class OpenApiTests

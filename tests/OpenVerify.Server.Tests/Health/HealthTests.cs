@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenVerify.Server.Delivery;
 
-namespace OpenVerify.Server.Tests.Operations;
+namespace OpenVerify.Server.Tests.Health;
 
 /// <summary>Liveness, readiness (database, migrations, outbox worker) and the Prometheus endpoint being off by default.</summary>
 public sealed class HealthTests

@@ -3,7 +3,7 @@ using OpenVerify.Server.Storage;
 using OpenVerify.Server.Storage.Postgres;
 using OpenVerify.Server.Storage.Sqlite;
 
-namespace OpenVerify.Server.Tests.TestKitChecks;
+namespace OpenVerify.Server.Tests.Storage;
 
 /// <summary>This class runs once per storage provider: each run's servers are on that run's provider.</summary>
 public sealed class TestStorageTests
