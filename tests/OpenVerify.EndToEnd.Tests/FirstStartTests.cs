@@ -8,7 +8,7 @@ namespace OpenVerify.EndToEnd.Tests;
 
 /// <summary>
 /// <c>openverify serve</c> without OPENVERIFY_ACCOUNT_SID/OPENVERIFY_AUTH_TOKEN: the first start creates
-/// an account and prints its SID and auth token once (ARCHITECTURE.md, "Interfaces others depend on").
+/// an account and prints its SID and auth token once (docs/architecture.md, "Interfaces others depend on").
 /// </summary>
 public sealed partial class FirstStartTests(ITestOutputHelper output)
 {

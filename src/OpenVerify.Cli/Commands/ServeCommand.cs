@@ -17,7 +17,7 @@ namespace OpenVerify.Cli.Commands;
 /// <summary><c>openverify serve</c>: runs the API server.</summary>
 public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
 {
-    /// <summary>Server options (ARCHITECTURE.md "Interfaces others depend on").</summary>
+    /// <summary>Server options (docs/architecture.md, "Interfaces others depend on").</summary>
     public sealed class Settings : StorageSettings
     {
         /// <summary>Listen URLs.</summary>
