@@ -13,6 +13,13 @@ public sealed class Chromium : IAsyncLifetime
 
     public const string ExecutablePath = "/usr/bin/chromium";
 
+    /// <summary>
+    /// How long a page waits for what a test expects. A bound, not a pause: the first navigation of a run
+    /// also starts Chromium's renderer and the app's Razor Pages, which on a loaded 2-core machine took
+    /// over 15 s.
+    /// </summary>
+    public const float PageTimeout = 60_000;
+
     private IPlaywright? playwright;
 
     public IBrowser Browser { get; private set; } = null!;

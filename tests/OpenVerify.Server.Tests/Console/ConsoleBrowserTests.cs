@@ -47,7 +47,7 @@ public sealed class ConsoleBrowserTests(Chromium chromium)
 
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = api.Http.BaseAddress!.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        page.SetDefaultTimeout(Chromium.PageTimeout);
 
         // Sign in.
         await page.GotoAsync("/console");
@@ -144,7 +144,7 @@ public sealed class ConsoleBrowserTests(Chromium chromium)
         await using var api = await TestApi.StartLoopbackAsync();
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = api.Http.BaseAddress!.ToString() });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        page.SetDefaultTimeout(Chromium.PageTimeout);
 
         await page.GotoAsync("/console/login");
         await page.FillAsync("#sid", api.AccountSid);
@@ -166,7 +166,7 @@ public sealed class ConsoleBrowserTests(Chromium chromium)
         var other = await api.CreateOtherAccountAsync();
         await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = api.Http.BaseAddress!.ToString() });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        page.SetDefaultTimeout(Chromium.PageTimeout);
         await page.GotoAsync("/console/login");
         await page.FillAsync("#sid", other.User!);
         await page.FillAsync("#secret", other.Secret!);
