@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using OpenVerify.EndToEnd.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
 using Twilio.Rest.Verify.V2;
 using Twilio.Rest.Verify.V2.Service;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using OpenVerify.EndToEnd.Tests.Infrastructure;
 using Twilio.Rest.Verify.V2;
 using Xunit.Abstractions;
 

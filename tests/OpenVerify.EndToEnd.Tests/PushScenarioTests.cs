@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
-using OpenVerify.EndToEnd.Tests.Infrastructure;
 using OpenVerify.TestKit.Devices;
 using OpenVerify.TestKit.Webhooks;
 using Twilio.Clients;

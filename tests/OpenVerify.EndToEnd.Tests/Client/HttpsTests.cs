@@ -4,22 +4,10 @@ using OpenVerify.EndToEnd.Tests.Client.Infrastructure;
 namespace OpenVerify.EndToEnd.Tests.Client;
 
 /// <summary>The SDK over https (a server with a self-signed certificate); the CLI's device: Cli.Tests' DeviceCliHttpsTests.</summary>
-public sealed class HttpsTests : IAsyncLifetime
+public sealed class HttpsTests(HttpsServerFixture https) : IClassFixture<HttpsServerFixture>
 {
-    private ServerProcess server = null!;
-    private VerifyBackend backend = null!;
-
-    public async Task InitializeAsync()
-    {
-        server = await ServerProcess.StartAsync(new ServerProcessOptions { Https = true });
-        backend = new VerifyBackend(server.CreateAccountClient());
-    }
-
-    public async Task DisposeAsync()
-    {
-        backend.Dispose();
-        await server.DisposeAsync();
-    }
+    private readonly ServerProcess server = https.Server;
+    private readonly VerifyBackend backend = https.Backend;
 
     [Fact]
     public async Task The_SDK_enrols_and_denies_over_https()

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using OpenVerify.TestKit;
 using OpenVerify.TestKit.Devices;
 using OpenVerify.TestKit.Postgres;
 using Xunit.Abstractions;

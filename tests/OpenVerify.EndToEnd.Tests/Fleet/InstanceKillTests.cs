@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using OpenVerify.TestKit;
 using OpenVerify.TestKit.Devices;
 using OpenVerify.TestKit.Postgres;
 using OpenVerify.TestKit.StandIns;

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using OpenVerify.TestKit;
 using OpenVerify.TestKit.Devices;
 using OpenVerify.TestKit.StandIns;
 using Xunit.Abstractions;

@@ -1,4 +1,3 @@
-using OpenVerify.TestKit;
 using OpenVerify.TestKit.Webhooks;
 
 namespace OpenVerify.EndToEnd.Tests.Operations;

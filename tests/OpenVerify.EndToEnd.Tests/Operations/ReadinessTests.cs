@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using OpenVerify.TestKit;
 using OpenVerify.TestKit.Postgres;
 
 namespace OpenVerify.EndToEnd.Tests.Operations;

@@ -4,7 +4,7 @@ namespace OpenVerify.TestKit.Server;
 /// One plain-http server shared by the tests of a collection; each test creates its own service. xunit finds
 /// collection definitions only in the test assembly, so each project declares its own (ServerCollection).
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     private ServerProcess? server;
 
@@ -12,9 +12,12 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public VerifyBackend Backend { get; private set; } = null!;
 
+    /// <summary>How the server starts.</summary>
+    protected virtual ServerProcessOptions Options => new();
+
     public async Task InitializeAsync()
     {
-        server = await ServerProcess.StartAsync();
+        server = await ServerProcess.StartAsync(Options);
         Backend = new VerifyBackend(server.CreateAccountClient());
     }
 
@@ -26,4 +29,11 @@ public sealed class ServerFixture : IAsyncLifetime
             await server.DisposeAsync();
         }
     }
+}
+
+/// <summary>The same over https, with a self-signed certificate (<see cref="ServerProcess.CertificatePemPath"/>).</summary>
+public sealed class HttpsServerFixture : ServerFixture
+{
+    /// <inheritdoc />
+    protected override ServerProcessOptions Options => new() { Https = true };
 }

@@ -1,22 +1,10 @@
 namespace OpenVerify.Cli.Tests.Commands.Device;
 
 /// <summary>The CLI's device over https (a server with a self-signed certificate).</summary>
-public sealed class DeviceCliHttpsTests : IAsyncLifetime
+public sealed class DeviceCliHttpsTests(HttpsServerFixture https) : IClassFixture<HttpsServerFixture>
 {
-    private ServerProcess server = null!;
-    private VerifyBackend backend = null!;
-
-    public async Task InitializeAsync()
-    {
-        server = await ServerProcess.StartAsync(new ServerProcessOptions { Https = true });
-        backend = new VerifyBackend(server.CreateAccountClient());
-    }
-
-    public async Task DisposeAsync()
-    {
-        backend.Dispose();
-        await server.DisposeAsync();
-    }
+    private readonly ServerProcess server = https.Server;
+    private readonly VerifyBackend backend = https.Backend;
 
     [Fact]
     public async Task The_CLI_device_enrolls_and_approves_over_https_trusting_the_given_certificate()

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using OpenVerify.TestKit;
 using Twilio.Clients;
 using Twilio.Http;
 
-namespace OpenVerify.EndToEnd.Tests.Infrastructure;
+namespace OpenVerify.TestKit;
 
 /// <summary>
 /// Twilio's official C# helper (NuGet Twilio 8.2.0) pointed at the local server the way
@@ -12,7 +11,7 @@ namespace OpenVerify.EndToEnd.Tests.Infrastructure;
 /// <see cref="TwilioRedirect"/> rewrites scheme, host and port of <c>*.twilio.com</c> requests and
 /// leaves everything else (including the server's own absolute page URLs) as the helper built it.
 /// </summary>
-internal static class TwilioHelper
+public static class TwilioHelper
 {
     /// <summary>
     /// Note: the helper formats ExpirationDate with the current culture and no UTC conversion, and
@@ -54,7 +53,7 @@ internal static class TwilioHelper
 }
 
 /// <summary>The URLs the helper requested, as it built them.</summary>
-internal sealed class RequestLog
+public sealed class RequestLog
 {
     private readonly ConcurrentQueue<string> entries = new();
 

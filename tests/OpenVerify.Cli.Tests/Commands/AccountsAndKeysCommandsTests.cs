@@ -1,17 +1,17 @@
 using System.Text.Json;
-using OpenVerify.EndToEnd.Tests.Infrastructure;
+using OpenVerify.TestKit;
 using Twilio.Exceptions;
 using Twilio.Rest.Verify.V2;
 using Twilio.Rest.Verify.V2.Service;
 
-namespace OpenVerify.EndToEnd.Tests;
+namespace OpenVerify.Cli.Tests.Commands;
 
 /// <summary>
 /// The <c>openverify accounts create</c> / <c>keys create</c> commands run as processes against the
 /// data directory of a running server, and the credentials they print used through Twilio's helper.
 /// </summary>
-[Collection(SharedServer.Name)]
-public sealed class AccountsAndKeysTests(RunningServer running)
+[Collection(ServerCollection.Name)]
+public sealed class AccountsAndKeysCommandsTests(ServerFixture running)
 {
     private ServerProcess Server => running.Server;
 

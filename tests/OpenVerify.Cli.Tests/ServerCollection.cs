@@ -1,5 +1,5 @@
 
-namespace OpenVerify.Cli.Tests.Commands.Device;
+namespace OpenVerify.Cli.Tests;
 
 /// <summary>The tests that share one <see cref="ServerFixture"/> (an <c>openverify serve</c> process).</summary>
 [CollectionDefinition(Name)]
