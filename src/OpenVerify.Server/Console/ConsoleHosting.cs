@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenVerify.Server.Storage.Sql;
 
@@ -20,8 +21,8 @@ public static class ConsoleHosting
     public static IServiceCollection AddOpenVerifyConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SignInLimiter>();
-        services.AddSingleton<IAuditLog, SqlAuditLog>();
+        services.TryAddSingleton<SignInLimiter>();
+        services.TryAddSingleton<IAuditLog, SqlAuditLog>();
         // Note: no default scheme, so API requests are never looked at by the cookie handler.
         services.AddAuthentication().AddCookie(ConsoleSession.Scheme, cookie =>
         {

@@ -91,7 +91,7 @@ public static class OpenVerifyHosting
         services.AddOpenVerifyTelemetry(configuration);
         services.AddOpenVerifyHealth();
         services.AddOpenVerifyOpenApi();
-        services.AddSingleton<IDeliveryLog, SqlDeliveryLog>();
+        services.TryAddSingleton<IDeliveryLog, SqlDeliveryLog>();
         services.AddOpenVerifyConsole(configuration);
         return services;
     }

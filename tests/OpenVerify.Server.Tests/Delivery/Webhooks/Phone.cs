@@ -69,7 +69,7 @@ public sealed class Phone(ServerHost host, string serviceSid, string identity) :
             return;
         }
 
-        // Note: the mobile SDKs never send Metadata with an answer, but the API takes it (rest-api.md).
+        // Note: the mobile SDKs never send Metadata with an answer, but the API takes it (docs/protocol/rest-api.md).
         var authPayload = await device.PrepareAnswerAsync(Factor, challengeSid, status);
         var answer = await device.SendWithJwtAsync(Factor, HttpMethod.Post, $"Services/{serviceSid}/Entities/{identity}/Challenges/{challengeSid}",
             [new("AuthPayload", authPayload), new("Metadata", metadata)]);
