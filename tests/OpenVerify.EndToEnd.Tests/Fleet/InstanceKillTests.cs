@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OpenVerify.TestKit.Devices;
 using OpenVerify.TestKit.Postgres;
 using OpenVerify.TestKit.StandIns;
+using OpenVerify.TestKit.Webhooks;
 using Xunit.Abstractions;
 
 namespace OpenVerify.EndToEnd.Tests.Fleet;

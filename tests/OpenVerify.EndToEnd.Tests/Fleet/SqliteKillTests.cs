@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using OpenVerify.TestKit.Devices;
 using OpenVerify.TestKit.StandIns;
+using OpenVerify.TestKit.Webhooks;
 using Xunit.Abstractions;
 
 namespace OpenVerify.EndToEnd.Tests.Fleet;

@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using FcmStandIn = OpenVerify.TestKit.StandIns.FcmStandIn;
-using WebhookReceiver = OpenVerify.TestKit.Webhooks.WebhookReceiver;
 
 namespace OpenVerify.Server.Tests.Console;
 

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
+using OpenVerify.TestKit.StandIns;
+
 namespace OpenVerify.TestKit.Webhooks;
 
 /// <summary>A request the receiver got.</summary>
@@ -18,6 +20,9 @@ public sealed record ReceivedRequest(string Url, string Body, IReadOnlyDictionar
 /// "The app backend": a real Kestrel server on 127.0.0.1 that records every webhook POST. It can answer
 /// with an error status, answer slowly, or be stopped (connection refused) and started again on its port.
 /// Tests wait for what they expect with <see cref="WaitForAsync(int, TimeSpan?)"/> (bounded), never by sleeping.
+/// Two records: <see cref="Requests"/> (what was answered, after any <see cref="Delay"/>) for in-process
+/// servers, and <see cref="Deliveries"/> (every arrival under its event <c>uuid</c>, logged before the delay
+/// with the status it will get) for fleets of server processes, which count deliveries per event.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -30,6 +35,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
+    /// <summary>Every POST on arrival, under its event <c>uuid</c> (also <c>I-Twilio-Idempotency-Token</c>), whatever it was answered.</summary>
+    public DeliveryLog Deliveries { get; } = new();
+
+    /// <summary>The server setting that allows loopback webhook URLs, as an environment variable (for server processes).</summary>
+    public static IReadOnlyDictionary<string, string> ServerEnvironment => new Dictionary<string, string>
+    {
+        ["OpenVerify__Webhooks__AllowPrivateNetworks"] = "true",
+    };
+
     /// <summary>Status to answer with (200 by default).</summary>
     public int Status { get; set; } = 200;
 
@@ -39,6 +53,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public int Port { get; private set; }
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    /// <summary>A <c>WebhookUrl</c> to register (any path is received).</summary>
+    public string Url => BaseUrl + "/hooks";
 
     public static async Task<WebhookReceiver> StartAsync()
     {
@@ -116,6 +133,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var form = QueryHelpers.ParseQuery(body).ToDictionary(p => p.Key, p => p.Value.ToString());
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var url = $"http://127.0.0.1:{Port}{context.Request.Path}{context.Request.QueryString}";
+        var status = Status;
+        Deliveries.Add(new Delivery(form.GetValueOrDefault("uuid", ""), System.Diagnostics.Stopwatch.GetTimestamp(), status, form, headers));
         if (Delay > TimeSpan.Zero)
         {
             // A slow peer, not synchronisation: the sender's read time-out is what is being tested.
@@ -123,7 +142,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
 
         Record(new ReceivedRequest(url, body, form, headers));
-        return Results.StatusCode(Status);
+        return Results.StatusCode(status);
     }
 
     private void Record(ReceivedRequest request)
