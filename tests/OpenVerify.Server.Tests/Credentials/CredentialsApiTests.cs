@@ -8,25 +8,8 @@ using OpenVerify.Server.Storage;
 
 namespace OpenVerify.Server.Tests.Credentials;
 
-public sealed class CredentialsApiTests : IAsyncLifetime
+public sealed class CredentialsApiTests : PushTestBase
 {
-    private readonly TestKeys keys = new();
-    private PushStandIns standIns = null!;
-    private PushHost host = null!;
-
-    public async Task InitializeAsync()
-    {
-        standIns = await PushStandIns.StartAsync(keys);
-        host = await PushHost.StartAsync(standIns, keys);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await host.DisposeAsync();
-        await standIns.DisposeAsync();
-        keys.Dispose();
-    }
-
     [Fact]
     public async Task Creating_an_fcm_credential_returns_twilios_shape_without_the_secret()
     {

@@ -6,26 +6,15 @@ using Twilio.Rest.Notify.V1;
 namespace OpenVerify.Server.Tests.Credentials;
 
 /// <summary>Twilio's own C# helper (Notify v1 Credentials), pointed at OpenVerify.</summary>
-public sealed class TwilioHelperCredentialsTests : IAsyncLifetime
+public sealed class TwilioHelperCredentialsTests : PushTestBase
 {
-    private readonly TestKeys keys = new();
-    private PushStandIns standIns = null!;
-    private PushHost host = null!;
     private TwilioRestClient twilio = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        standIns = await PushStandIns.StartAsync(keys);
-        host = await PushHost.StartAsync(standIns, keys);
+        await base.InitializeAsync();
         var http = new System.Net.Http.HttpClient(new ToOpenVerify(host.CreateHandler()));
         twilio = new TwilioRestClient(host.AccountSid, host.AuthToken, httpClient: new SystemNetHttpClient(http));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await host.DisposeAsync();
-        await standIns.DisposeAsync();
-        keys.Dispose();
     }
 
     [Fact]

@@ -4,25 +4,8 @@ using OpenVerify.Server.Factors;
 
 namespace OpenVerify.Server.Tests.Delivery.Push;
 
-public sealed class ApnsDeliveryTests : IAsyncLifetime
+public sealed class ApnsDeliveryTests : PushTestBase
 {
-    private readonly TestKeys keys = new();
-    private PushStandIns standIns = null!;
-    private PushHost host = null!;
-
-    public async Task InitializeAsync()
-    {
-        standIns = await PushStandIns.StartAsync(keys);
-        host = await PushHost.StartAsync(standIns, keys);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await host.DisposeAsync();
-        await standIns.DisposeAsync();
-        keys.Dispose();
-    }
-
     private async Task<Factor> ApnFactorAsync(bool sandbox = false, params (string, string)[] serviceSettings)
     {
         var credential = await host.CreateApnCredentialAsync(keys, sandbox);

@@ -3,25 +3,8 @@ using OpenVerify.Server.Delivery.Push;
 
 namespace OpenVerify.Server.Tests.Delivery.Push;
 
-public sealed class FcmDeliveryTests : IAsyncLifetime
+public sealed class FcmDeliveryTests : PushTestBase
 {
-    private readonly TestKeys keys = new();
-    private PushStandIns standIns = null!;
-    private PushHost host = null!;
-
-    public async Task InitializeAsync()
-    {
-        standIns = await PushStandIns.StartAsync(keys);
-        host = await PushHost.StartAsync(standIns, keys);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await host.DisposeAsync();
-        await standIns.DisposeAsync();
-        keys.Dispose();
-    }
-
     private async Task<OpenVerify.Server.Factors.Factor> FcmFactorAsync(params (string, string)[] serviceSettings)
     {
         var credential = await host.CreateFcmCredentialAsync(keys);

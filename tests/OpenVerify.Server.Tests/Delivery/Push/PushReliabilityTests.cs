@@ -5,28 +5,12 @@ using OpenVerify.Server.Factors;
 
 namespace OpenVerify.Server.Tests.Delivery.Push;
 
-public sealed class PushReliabilityTests : IAsyncLifetime
+public sealed class PushReliabilityTests : PushTestBase
 {
     private const string Unregistered = """{"error":{"code":404,"message":"Requested entity was not found.","status":"NOT_FOUND","details":[{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"UNREGISTERED"}]}}""";
     private const string InvalidToken = """{"error":{"code":400,"message":"The registration token is not a valid FCM registration token","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"INVALID_ARGUMENT"},{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"message.token","description":"Invalid registration token"}]}]}}""";
     private const string SenderMismatch = """{"error":{"code":403,"message":"SenderId mismatch","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"SENDER_ID_MISMATCH"}]}}""";
 
-    private readonly TestKeys keys = new();
-    private PushStandIns standIns = null!;
-    private PushHost host = null!;
-
-    public async Task InitializeAsync()
-    {
-        standIns = await PushStandIns.StartAsync(keys);
-        host = await PushHost.StartAsync(standIns, keys);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await host.DisposeAsync();
-        await standIns.DisposeAsync();
-        keys.Dispose();
-    }
 
     private async Task<(Factor Factor, System.Security.Cryptography.ECDsa Key)> FactorAsync(PushHost on, string platform, string token, string identity = "user-0001")
     {
