@@ -4,6 +4,8 @@ using System.Net;
 using System.Text;
 using OpenVerify.TestKit;
 
+using OpenVerify.Tests.Shared;
+
 namespace OpenVerify.Cli.Tests.Packaging;
 
 /// <summary>
@@ -22,7 +24,7 @@ public sealed class ToolPackageTests
         try
         {
             var feed = Path.Combine(root, "feed");
-            var repository = RepositoryRoot();
+            var repository = RepositoryRoot.Require();
             foreach (var project in (string[])["src/OpenVerify.Cli", "src/OpenVerify.Client", "src/OpenVerify.Protocol"])
             {
                 await RunAsync(OpenVerifyBinary.DotnetHost, ["pack", Path.Combine(repository, project), "-o", feed, "--nologo"], root);
@@ -109,19 +111,6 @@ public sealed class ToolPackageTests
     {
         using var reader = new StreamReader(archive.GetEntry(name)!.Open());
         return reader.ReadToEnd();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "OpenVerify.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("OpenVerify.slnx not found above " + AppContext.BaseDirectory);
     }
 
     private static Process Start(string fileName, IEnumerable<string> args, string workingDirectory)
