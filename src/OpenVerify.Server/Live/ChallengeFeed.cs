@@ -28,10 +28,10 @@ public sealed class ChallengeFeed : IAsyncDisposable
     private int waits;
 
     /// <summary>Creates the feed for the configured storage.</summary>
-    public ChallengeFeed(IDatabase database, IOptions<LiveOptions> options, TimeProvider clock, ILogger<ChallengeFeed> logger)
+    public ChallengeFeed(IDatabase database, IOptions<LiveOptions> options, ILogger<ChallengeFeed> logger)
     {
         this.options = options.Value;
-        listener = database is PostgresDatabase postgres ? new PostgresListener(postgres.ConnectionString, Wake, clock, logger) : null;
+        listener = database is PostgresDatabase postgres ? new PostgresListener(postgres.ConnectionString, Wake, logger) : null;
     }
 
     /// <summary>True when changes are announced through the database (PostgreSQL) rather than in the process.</summary>

@@ -14,7 +14,7 @@ namespace OpenVerify.Server.Live;
 /// After a reconnect every listener is woken, because notifications sent meanwhile were lost; the
 /// listeners re-read after their cursors, so nothing is.
 /// </summary>
-internal sealed class PostgresListener(string connectionString, Action<string?> wake, TimeProvider clock, ILogger logger) : IAsyncDisposable
+internal sealed class PostgresListener(string connectionString, Action<string?> wake, ILogger logger) : IAsyncDisposable
 {
     private readonly CancellationTokenSource stopping = new();
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -72,7 +72,10 @@ internal sealed class PostgresListener(string connectionString, Action<string?> 
                 logger.LogWarning("Live channel: the PostgreSQL LISTEN connection failed ({Error}); reconnecting in {Delay} ms", exception.Message, retry.TotalMilliseconds);
                 try
                 {
-                    await Task.Delay(retry, clock, cancellationToken);
+                    // Note: wall-clock time, not the server's TimeProvider. The pause is between network
+                    // attempts; under a test's fake clock it would never end, and every stream and wait
+                    // of this instance would hang on a LISTEN that is never retried.
+                    await Task.Delay(retry, TimeProvider.System, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -16,7 +16,9 @@ public sealed record ServerEvent(string? Id, string? Type, string? Data, string?
 /// </summary>
 public sealed class EventStream : IAsyncDisposable
 {
-    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(20);
+    // A bound, not a pause: on a loaded 2-core CI machine, with every test class running on both
+    // providers at once, a stream's headers once took over 20 s to arrive.
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(60);
     private readonly HttpResponseMessage response;
     private readonly StreamReader reader;
 
