@@ -64,6 +64,10 @@ public sealed class PushHost : IAsyncDisposable
             ["OpenVerify:Push:ApnsProductionUrl"] = standIns.ApnsBase,
             ["OpenVerify:Push:ApnsSandboxUrl"] = standIns.ApnsBase + "/sandbox",
             ["OpenVerify:Push:ApnsTrustedCertificateThumbprint"] = keys.ApnsServerThumbprint,
+            // A bound, not the product's 10 s: on a loaded 2-core CI machine a first TLS + HTTP/2 exchange
+            // with the APNs stand-in once took longer, and the push was retried instead of recorded. The
+            // time-out itself is tested with its own short setting (PushReliabilityTests).
+            ["OpenVerify:Push:SendTimeout"] = "00:01:00",
         };
         foreach (var (key, value) in settings ?? [])
         {
