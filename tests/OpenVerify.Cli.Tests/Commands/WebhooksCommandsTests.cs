@@ -35,11 +35,7 @@ public sealed class WebhooksCommandsTests
         var webhook = (await api.Account.PostAsync($"/v2/Services/{service}/Webhooks",
             ("FriendlyName", "cli"), ("EventTypes", "*"), ("WebhookUrl", receiver.BaseUrl + "/hook"))).Expect(201).Str("sid")!;
         await api.EnrolAsync(service, verify: false);
-        for (var elapsed = TimeSpan.Zero; elapsed <= TimeSpan.FromMinutes(5); elapsed += TimeSpan.FromSeconds(20))
-        {
-            await api.DeliverOutboxAsync();
-            api.Clock.Advance(TimeSpan.FromSeconds(20));
-        }
+        await api.RunForAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(20));
 
         string[] target = ["--data", api.Storage.DataDirectory, "--service", service, "--webhook", webhook];
 

@@ -174,22 +174,7 @@ public sealed class PushHost : IAsyncDisposable
     }
 
     /// <summary>Runs the worker until nothing is due now; returns how many messages it handled.</summary>
-    public async Task<int> DrainAsync()
-    {
-        var total = 0;
-        for (var i = 0; i < 100; i++)
-        {
-            var handled = await Worker.RunOnceAsync(CancellationToken.None);
-            if (handled == 0)
-            {
-                return total;
-            }
-
-            total += handled;
-        }
-
-        return total;
-    }
+    public Task<int> DrainAsync() => api.DrainOutboxAsync();
 
     /// <summary>The push outbox rows: state, attempts, last error.</summary>
     public async Task<IReadOnlyList<(long Id, string State, long Attempts, string? LastError, string Payload)>> PushMessagesAsync()

@@ -74,24 +74,11 @@ public sealed class ServerHost : IAsyncDisposable
         return new ServerHost(api);
     }
 
-    /// <summary>Runs the outbox worker until nothing is due at the current (fake) time.</summary>
-    public async Task DeliverDueAsync()
-    {
-        for (var i = 0; i < 1000 && await Worker.RunOnceAsync(CancellationToken.None) > 0; i++)
-        {
-        }
-    }
+    /// <summary>Runs the outbox worker until nothing is due at the current (fake) time; a refused delivery fails the test at dispose, not here.</summary>
+    public Task DeliverDueAsync() => api.DrainOutboxAsync();
 
-    /// <summary>Advances the clock in steps, delivering what is due after each, for <paramref name="total"/>.</summary>
-    public async Task RunForAsync(TimeSpan total, TimeSpan step)
-    {
-        await DeliverDueAsync();
-        for (var elapsed = TimeSpan.Zero; elapsed < total; elapsed += step)
-        {
-            Clock.Advance(step);
-            await DeliverDueAsync();
-        }
-    }
+    /// <summary>Advances the clock in steps, delivering what is due after each, for <paramref name="total"/> (a refused delivery fails the test at once).</summary>
+    public Task RunForAsync(TimeSpan total, TimeSpan step) => api.RunForAsync(total, step);
 
     /// <summary>One maintenance sweep (challenge expiry, unverified-factor removal) at the current time.</summary>
     public Task SweepAsync() => api.Services.GetRequiredService<Maintenance>().RunOnceAsync(CancellationToken.None);
